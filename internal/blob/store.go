@@ -1,0 +1,76 @@
+package blob
+
+import (
+	"context"
+	"io"
+)
+
+// Store is a content-addressed blob store. It is safe for concurrent use.
+type Store interface {
+	// Stat returns the size of a committed blob.
+	// Errors: errs.NotFound, errs.Invalid for a malformed digest.
+	Stat(ctx context.Context, digest string) (int64, error)
+
+	// Open opens a committed blob for reading. The caller closes it.
+	// Errors: as Stat.
+	Open(ctx context.Context, digest string) (Reader, error)
+
+	// Delete removes a committed blob. Deleting a missing blob is not an
+	// error. Callers make sure nothing refers to it any more.
+	Delete(ctx context.Context, digest string) error
+
+	// NewUpload starts an upload session with the given id (chosen by the
+	// caller, unique, [A-Za-z0-9-] only). Errors: errs.Exists.
+	NewUpload(ctx context.Context, id string) (Upload, error)
+
+	// ResumeUpload reopens an upload whose first size bytes were
+	// acknowledged with hash state state (from Upload.State). Bytes past
+	// size, written but never acknowledged, are discarded.
+	// Errors: errs.NotFound, errs.Invalid for a state that does not fit.
+	ResumeUpload(ctx context.Context, id string, size int64, state []byte) (Upload, error)
+
+	// DeleteUpload discards an upload session's data. A missing session is
+	// not an error.
+	DeleteUpload(ctx context.Context, id string) error
+}
+
+// Reader reads a committed blob. Seek and ReadAt serve ranges; Size is the
+// blob's length. An fs implementation returns an *os.File underneath so
+// the HTTP server can send it without copying.
+type Reader interface {
+	io.ReadSeekCloser
+	io.ReaderAt
+	Size() int64
+}
+
+// Upload is an upload session being written. It is not safe for concurrent
+// use; callers serialise writes to one session.
+type Upload interface {
+	// Write appends p, hashing it.
+	io.Writer
+
+	// ReadFrom appends everything r yields, hashing it; implementations
+	// use it to avoid extra copies.
+	io.ReaderFrom
+
+	// ID is the session's id.
+	ID() string
+
+	// Size is how many bytes the session holds.
+	Size() int64
+
+	// Sync makes everything written so far durable and returns the hash
+	// state to persist with Size for ResumeUpload. Bytes are acknowledged
+	// to a client only after Sync returned.
+	Sync(ctx context.Context) (state []byte, err error)
+
+	// Commit verifies that the content has the given digest and, when size
+	// is not negative, that size, and makes it the blob of that digest,
+	// atomically and durably. Committing content that already exists as a
+	// blob succeeds. The session ends either way; on a mismatch its data is
+	// discarded and the error wraps errs.Invalid.
+	Commit(ctx context.Context, digest string, size int64) error
+
+	// Close releases the session without ending it; it can be resumed.
+	Close() error
+}

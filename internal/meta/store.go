@@ -1,0 +1,194 @@
+package meta
+
+import (
+	"context"
+	"time"
+)
+
+// Store is a metadata store. Its Queries run each on their own, outside any
+// transaction; Tx runs a function in one read-write transaction.
+type Store interface {
+	Queries
+
+	// Tx runs fn in a read-write transaction and commits when fn returns
+	// nil; any error rolls back and is returned unchanged. fn must use only
+	// the Queries it is given and must not retain them. Transactions that
+	// conflict are retried by the store, so fn may run more than once and
+	// must not have side effects outside q.
+	Tx(ctx context.Context, fn func(q Queries) error) error
+
+	// Ping reports whether the store answers.
+	Ping(ctx context.Context) error
+
+	// Close releases the store's connections.
+	Close() error
+}
+
+// Queries is every query of the store, grouped by aggregate.
+type Queries interface {
+	Namespaces
+	Users
+	Tokens
+	Repositories
+	Versions
+	Files
+	Tags
+	Blobs
+	Uploads
+}
+
+// Namespaces reads and writes owners.
+type Namespaces interface {
+	// CreateNamespace inserts n and sets n.ID and n.Created.
+	// Errors: errs.Exists when the name is taken.
+	CreateNamespace(ctx context.Context, n *Namespace) error
+	// GetNamespace returns the namespace named name (case-insensitive).
+	GetNamespace(ctx context.Context, name string) (Namespace, error)
+	// GetNamespaceByID returns the namespace with id.
+	GetNamespaceByID(ctx context.Context, id int64) (Namespace, error)
+}
+
+// Users reads and writes accounts.
+type Users interface {
+	// CreateUser inserts u and sets u.ID and u.Created. Its namespace must
+	// exist. Errors: errs.Exists when the name is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// GetUser returns the user named name (case-insensitive).
+	GetUser(ctx context.Context, name string) (User, error)
+	// GetUserByID returns the user with id.
+	GetUserByID(ctx context.Context, id int64) (User, error)
+	// UpdateUser stores every field of u but ID, NamespaceID and Created.
+	UpdateUser(ctx context.Context, u User) error
+}
+
+// Tokens reads and writes bearer tokens.
+type Tokens interface {
+	// CreateToken inserts t and sets t.ID and t.Created.
+	// Errors: errs.Exists when the hash is taken.
+	CreateToken(ctx context.Context, t *Token) error
+	// GetTokenByHash returns the token whose secret hashes to hash.
+	GetTokenByHash(ctx context.Context, hash string) (Token, error)
+	// ListTokens returns the user's tokens, oldest first.
+	ListTokens(ctx context.Context, userID int64) ([]Token, error)
+	// TouchToken sets the token's LastUsed.
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	// DeleteToken removes a token. Errors: errs.NotFound.
+	DeleteToken(ctx context.Context, id int64) error
+}
+
+// Repositories reads and writes repositories.
+type Repositories interface {
+	// CreateRepo inserts r and sets r.ID and r.Created.
+	// Errors: errs.Exists when a repository of that type and name (case-
+	// insensitive) exists.
+	CreateRepo(ctx context.Context, r *Repository) error
+	// GetRepo returns the repository of type typ named name (case-insensitive).
+	GetRepo(ctx context.Context, typ, name string) (Repository, error)
+	// GetRepoByID returns the repository with id.
+	GetRepoByID(ctx context.Context, id int64) (Repository, error)
+	// ListRepos returns repositories of type typ ordered by lower-cased name,
+	// paged by that name.
+	ListRepos(ctx context.Context, typ string, p Page) ([]Repository, error)
+	// ListNamespaceRepos returns the repositories of type typ in a namespace,
+	// ordered and paged as ListRepos.
+	ListNamespaceRepos(ctx context.Context, namespaceID int64, typ string, p Page) ([]Repository, error)
+	// SetRepoPublic changes a repository's visibility. Errors: errs.NotFound.
+	SetRepoPublic(ctx context.Context, id int64, public bool) error
+	// DeleteRepo removes a repository with its versions, files, tags, blob
+	// links and uploads. Blobs stay for garbage collection. Errors: errs.NotFound.
+	DeleteRepo(ctx context.Context, id int64) error
+}
+
+// Versions reads and writes versions and their references.
+type Versions interface {
+	// CreateVersion inserts v with its outgoing refs and sets v.ID and
+	// v.Created. Errors: errs.Exists when the repository has a version with
+	// that string (case-insensitive); nothing is written then.
+	CreateVersion(ctx context.Context, v *Version, refs []Ref) error
+	// GetVersion returns the version of a repository by its string
+	// (case-insensitive).
+	GetVersion(ctx context.Context, repoID int64, version string) (Version, error)
+	// GetVersionByID returns the version with id.
+	GetVersionByID(ctx context.Context, id int64) (Version, error)
+	// ListVersions returns a repository's versions, newest first.
+	ListVersions(ctx context.Context, repoID int64) ([]Version, error)
+	// ListReferrers returns the versions of a repository whose Subject is
+	// subject, oldest first; when artifactType is not empty only those of that
+	// artifact type.
+	ListReferrers(ctx context.Context, repoID int64, subject, artifactType string) ([]Version, error)
+	// CountVersionParents reports how many versions of the repository refer
+	// to the version (as RefVersion).
+	CountVersionParents(ctx context.Context, repoID int64, digest string) (int, error)
+	// AddDownload increments a version's download counter.
+	AddDownload(ctx context.Context, id int64) error
+	// DeleteVersion removes a version with its refs, files and the tags that
+	// point at it. Errors: errs.NotFound.
+	DeleteVersion(ctx context.Context, id int64) error
+}
+
+// Files reads and writes the files of versions.
+type Files interface {
+	// CreateFile inserts f and sets f.ID and f.Created.
+	// Errors: errs.Exists when the version has a file of that name
+	// (case-insensitive).
+	CreateFile(ctx context.Context, f *File) error
+	// GetFile returns a version's file by name (case-insensitive).
+	GetFile(ctx context.Context, versionID int64, name string) (File, error)
+	// ListFiles returns a version's files ordered by name.
+	ListFiles(ctx context.Context, versionID int64) ([]File, error)
+	// DeleteFile removes a file. Errors: errs.NotFound.
+	DeleteFile(ctx context.Context, id int64) error
+}
+
+// Tags reads and writes tags.
+type Tags interface {
+	// PutTag points the tag name of a repository at a version, creating or
+	// moving it.
+	PutTag(ctx context.Context, repoID int64, name string, versionID int64) error
+	// GetTag returns a tag with the version string it points at.
+	GetTag(ctx context.Context, repoID int64, name string) (Tag, error)
+	// ListTags returns a repository's tags in lexical order, paged by name.
+	ListTags(ctx context.Context, repoID int64, p Page) ([]Tag, error)
+	// ListVersionTags returns the names of the tags pointing at a version.
+	ListVersionTags(ctx context.Context, versionID int64) ([]string, error)
+	// DeleteTag removes a tag. Errors: errs.NotFound.
+	DeleteTag(ctx context.Context, repoID int64, name string) error
+}
+
+// Blobs reads and writes blob records and their links to repositories.
+type Blobs interface {
+	// PutBlob records a blob, or marks an existing record as just used so
+	// garbage collection spares it for another grace period.
+	PutBlob(ctx context.Context, b Blob) error
+	// GetBlob returns the record of a blob.
+	GetBlob(ctx context.Context, digest string) (Blob, error)
+	// LinkBlob lets a repository serve a recorded blob; linking twice is not
+	// an error. Errors: errs.NotFound when the blob is not recorded.
+	LinkBlob(ctx context.Context, repoID int64, digest string) error
+	// GetRepoBlob returns a blob linked to a repository.
+	GetRepoBlob(ctx context.Context, repoID int64, digest string) (Blob, error)
+	// UnlinkBlob removes a blob's link to a repository. Errors: errs.NotFound.
+	UnlinkBlob(ctx context.Context, repoID int64, digest string) error
+	// UnreferencedBlobs returns up to limit blobs recorded or last used
+	// before cutoff that no repository link, version and file refers to.
+	UnreferencedBlobs(ctx context.Context, cutoff time.Time, limit int) ([]Blob, error)
+	// DeleteBlob removes a blob record if it is still unreferenced and was
+	// recorded or last used before cutoff, and reports whether it did.
+	DeleteBlob(ctx context.Context, digest string, cutoff time.Time) (bool, error)
+}
+
+// Uploads reads and writes upload sessions.
+type Uploads interface {
+	// CreateUpload inserts u and sets u.Created and u.Updated.
+	CreateUpload(ctx context.Context, u *Upload) error
+	// GetUpload returns an upload session.
+	GetUpload(ctx context.Context, id string) (Upload, error)
+	// UpdateUpload records that an upload grew from size from to size with
+	// hash state state. Errors: errs.NotFound; errs.Conflict when the stored
+	// size is not from (another writer got there first).
+	UpdateUpload(ctx context.Context, id string, from, size int64, state []byte) error
+	// DeleteUpload removes an upload session. Errors: errs.NotFound.
+	DeleteUpload(ctx context.Context, id string) error
+	// StaleUploads returns up to limit sessions not updated since cutoff.
+	StaleUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error)
+}

@@ -1,0 +1,133 @@
+package meta
+
+import "time"
+
+// NamespaceKind says what owns a namespace.
+type NamespaceKind string
+
+// Namespace kinds.
+const (
+	KindUser NamespaceKind = "user"
+	KindOrg  NamespaceKind = "org"
+)
+
+// Namespace is the owner of repositories. Name is lower case and unique.
+type Namespace struct {
+	ID      int64
+	Name    string
+	Kind    NamespaceKind
+	Public  bool // anonymous callers may read what it owns when the repository allows
+	Created time.Time
+}
+
+// User is an account that can sign in. Each user owns the namespace of the
+// same name.
+type User struct {
+	ID           int64
+	Name         string
+	Email        string
+	PasswordHash string // an encoded slow hash, never the password
+	Superuser    bool
+	Disabled     bool
+	NamespaceID  int64
+	Created      time.Time
+}
+
+// Token is a bearer credential of a user. Only a hash of its secret is stored.
+type Token struct {
+	ID       int64
+	UserID   int64
+	Name     string
+	Hash     string   // hex sha256 of the secret
+	Scopes   []string // empty means every right of the user
+	Created  time.Time
+	Expires  time.Time // zero means never
+	LastUsed time.Time // zero means never used
+}
+
+// Repository is a named collection of versions of one type.
+type Repository struct {
+	ID          int64
+	NamespaceID int64
+	Type        string
+	Name        string
+	Public      bool
+	Created     time.Time
+}
+
+// Version is one version of a repository: a manifest for OCI, a version
+// string with files for generic packages.
+type Version struct {
+	ID           int64
+	RepoID       int64
+	Version      string // OCI: the manifest digest
+	MediaType    string
+	ArtifactType string
+	Subject      string // digest of the version this one refers to, or ""
+	BlobDigest   string // the version's own content, or "" when it has none
+	Size         int64
+	Metadata     []byte // format-specific JSON, may be nil
+	Annotations  []byte // JSON object of annotations, may be nil
+	Downloads    int64
+	Created      time.Time
+}
+
+// RefKind says what a version refers to.
+type RefKind string
+
+// Reference kinds.
+const (
+	RefBlob    RefKind = "blob"    // a blob linked to the repository
+	RefVersion RefKind = "version" // another version of the same repository (index children)
+)
+
+// Ref is an outgoing reference of a version, recorded when it is created.
+type Ref struct {
+	Kind   RefKind
+	Digest string
+}
+
+// File is a named blob of a version.
+type File struct {
+	ID        int64
+	VersionID int64
+	Name      string
+	Digest    string
+	Size      int64
+	Lead      bool
+	Created   time.Time
+}
+
+// Blob is content known to the blob store.
+type Blob struct {
+	Digest  string
+	Size    int64
+	Created time.Time
+}
+
+// Tag is a movable name pointing at a version.
+type Tag struct {
+	RepoID    int64
+	Name      string
+	VersionID int64
+	Digest    string // the version string of the tagged version
+	Updated   time.Time
+}
+
+// Upload is a resumable blob upload session. HashState is the marshalled
+// running hash of the first Size bytes, so an upload resumes after a restart.
+type Upload struct {
+	ID        string
+	RepoID    int64
+	Size      int64
+	HashState []byte
+	Created   time.Time
+	Updated   time.Time
+}
+
+// Page asks for at most Limit rows strictly after the key After, in key
+// order. Limit <= 0 means no limit.
+type Page struct {
+	After string
+	Limit int
+}
