@@ -59,6 +59,11 @@ type Upload interface {
 	// Size is how many bytes the session holds.
 	Size() int64
 
+	// Digest is the sha256 digest of the bytes written so far, in the form
+	// "sha256:<hex>"; callers that learn the digest only at the end commit
+	// with it.
+	Digest() string
+
 	// Sync makes everything written so far durable and returns the hash
 	// state to persist with Size for ResumeUpload. Bytes are acknowledged
 	// to a client only after Sync returned.

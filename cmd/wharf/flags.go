@@ -1,0 +1,72 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"wharf/internal/config"
+)
+
+// common are the flags every command takes.
+type common struct {
+	configFile, addr, data, publicURL string
+}
+
+func newFlags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.configFile, "config", os.Getenv("WHARF_CONFIG"), "YAML configuration file")
+	fs.StringVar(&c.data, "data", "", "data directory")
+	return fs
+}
+
+// parse parses args, allowing flags after positional arguments, and
+// returns the positionals.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%s: %w", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// load builds the configuration: defaults, then the file, then WHARF_*
+// variables, then flags.
+func (c common) load() (config.Config, error) {
+	cfg, err := config.Load(c.configFile, os.Environ())
+	if err != nil {
+		return cfg, err
+	}
+	if c.addr != "" {
+		cfg.Addr = c.addr
+	}
+	if c.data != "" {
+		cfg.DataDir = c.data
+	}
+	if c.publicURL != "" {
+		cfg.PublicURL = c.publicURL
+	}
+	cfg.Resolve()
+	return cfg, cfg.Validate()
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.Log.Format, "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,121 @@
+package packages
+
+import (
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"wharf/internal/artifact"
+	"wharf/internal/errs"
+	"wharf/internal/format/generic"
+)
+
+func (p path) fileRef() artifact.FileRef {
+	return artifact.FileRef{Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file}
+}
+
+// upload stores the request body, or the first file of a multipart form,
+// as a new file. Names are checked in Gitea's order: package, file,
+// version.
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path) error {
+	if err := generic.ValidPackageName(p.name); err != nil {
+		return fail(http.StatusBadRequest, "invalid package name")
+	}
+	if err := generic.ValidFileName(p.file); err != nil {
+		return fail(http.StatusBadRequest, "invalid filename")
+	}
+	if err := generic.ValidVersion(p.version); err != nil {
+		return fail(http.StatusBadRequest, "invalid package version")
+	}
+	body, err := uploadBody(r)
+	if err != nil {
+		return err
+	}
+	_, err = h.opt.Artifacts.PutFile(r.Context(), artifact.PutFileRequest{
+		Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
+		Body: body, MaxSize: h.opt.MaxFileBytes,
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+// uploadBody returns the bytes to store: the raw body, or for a form
+// upload the first file part, streamed.
+func uploadBody(r *http.Request) (io.Reader, error) {
+	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ct != "multipart/form-data" {
+		return r.Body, nil
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	if params["boundary"] == "" {
+		return nil, fail(http.StatusBadRequest, "invalid multipart form")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return nil, fail(http.StatusBadRequest, "invalid multipart form: no file part")
+		}
+		if part.FileName() != "" {
+			return part, nil
+		}
+	}
+}
+
+func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path) error {
+	f, rd, err := h.opt.Artifacts.OpenFile(r.Context(), p.fileRef(), r.Method == http.MethodGet)
+	if err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return fail(http.StatusNotFound, "package file does not exist")
+		}
+		return err
+	}
+	defer rd.Close()
+	hd := w.Header()
+	hd.Set("Content-Type", "application/octet-stream")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Disposition", contentDisposition(f.Name))
+	hd.Set("Access-Control-Expose-Headers", "Content-Disposition")
+	hd.Set("Cache-Control", "private, max-age=300")
+	var content io.ReadSeeker = rd
+	if of, ok := rd.(interface{ File() *os.File }); ok {
+		content = of.File()
+	}
+	http.ServeContent(w, r, "", f.Created, content)
+	return nil
+}
+
+// contentDisposition names the file for download in both the quoted form
+// and the RFC 5987 form.
+func contentDisposition(name string) string {
+	quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)
+	return `attachment; filename="` + quoted + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
+
+func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path) error {
+	if err := h.opt.Artifacts.DeleteFile(r.Context(), p.fileRef()); err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return fail(http.StatusNotFound, "package file does not exist")
+		}
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path) error {
+	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, p.repoName(), p.version); err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return fail(http.StatusNotFound, "package does not exist")
+		}
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

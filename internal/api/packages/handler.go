@@ -1,0 +1,198 @@
+package packages
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"wharf/internal/artifact"
+	"wharf/internal/auth"
+	"wharf/internal/errs"
+	"wharf/internal/httpx"
+)
+
+// RepoType is the artifact type of generic packages.
+const RepoType = "generic"
+
+// Prefix is where the front is mounted.
+const Prefix = "/api/packages/"
+
+// Options configure the front.
+type Options struct {
+	Artifacts  *artifact.Service
+	Auth       *auth.Service
+	Authorizer *auth.Authorizer
+	// MaxFileBytes bounds an uploaded file; 0 means no bound.
+	MaxFileBytes int64
+	Log          *slog.Logger
+}
+
+// Handler serves /api/packages/.
+type Handler struct {
+	opt Options
+	log *slog.Logger
+}
+
+// NewHandler returns the front.
+func NewHandler(opt Options) *Handler {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{opt: opt, log: opt.Log}
+}
+
+// httpError is an error with the status and plain-text message it is
+// answered with.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func fail(status int, msg string) error { return &httpError{status, msg} }
+
+// writeError is the one place where an error becomes a response of this
+// front.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if !errors.As(err, &he) {
+		he = &httpError{http.StatusInternalServerError, "internal server error"}
+		switch errs.KindOf(err) {
+		case errs.NotFound:
+			he = &httpError{http.StatusNotFound, errs.Message(err)}
+		case errs.Invalid:
+			he = &httpError{http.StatusBadRequest, errs.Message(err)}
+		case errs.Exists, errs.Conflict:
+			he = &httpError{http.StatusConflict, errs.Message(err)}
+		case errs.TooLarge:
+			he = &httpError{http.StatusRequestEntityTooLarge, errs.Message(err)}
+		case errs.Unauthenticated:
+			he = &httpError{http.StatusUnauthorized, errs.Message(err)}
+		case errs.Denied:
+			he = &httpError{http.StatusForbidden, errs.Message(err)}
+		case errs.Unavailable:
+			he = &httpError{http.StatusServiceUnavailable, "service unavailable"}
+		default:
+			h.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
+		}
+	}
+	hd := w.Header()
+	hd.Del("Content-Disposition")
+	hd.Del("Content-Length")
+	hd.Set("Content-Type", "text/plain; charset=utf-8")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(he.status)
+	if r.Method != http.MethodHead {
+		w.Write([]byte(he.msg + "\n"))
+	}
+}
+
+// path is a parsed generic package path.
+type path struct {
+	owner, name, version, file string // file is "" for the version itself
+}
+
+func (p path) repoName() string { return p.owner + "/" + p.name }
+
+// parsePath splits /api/packages/{owner}/generic/{name}/{version}[/{file}],
+// unescaping each segment on its own so that an escaped slash never
+// splits one.
+func parsePath(r *http.Request) (path, error) {
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), Prefix)
+	if !ok {
+		return path{}, fail(http.StatusNotFound, "Not found.")
+	}
+	segs := strings.Split(rest, "/")
+	if len(segs) < 4 || len(segs) > 5 || segs[1] != RepoType {
+		return path{}, fail(http.StatusNotFound, "Not found.")
+	}
+	for i, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil || u == "" {
+			return path{}, fail(http.StatusNotFound, "Not found.")
+		}
+		segs[i] = u
+	}
+	p := path{owner: segs[0], name: segs[2], version: segs[3]}
+	if len(segs) == 5 {
+		p.file = segs[4]
+	}
+	return p, nil
+}
+
+// ServeHTTP routes a request under /api/packages/.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		h.writeError(w, r, err)
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+	p, err := parsePath(r)
+	if err != nil {
+		return err
+	}
+	var (
+		act  auth.Action
+		fn   func(http.ResponseWriter, *http.Request, path) error
+		name string
+	)
+	switch {
+	case p.file != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		act, fn, name = auth.Pull, h.download, "generic.download"
+	case p.file != "" && r.Method == http.MethodPut:
+		act, fn, name = auth.Push, h.upload, "generic.upload"
+	case p.file != "" && r.Method == http.MethodDelete:
+		act, fn, name = auth.Delete, h.deleteFile, "generic.delete_file"
+	case p.file == "" && r.Method == http.MethodDelete:
+		act, fn, name = auth.Delete, h.deleteVersion, "generic.delete_version"
+	default:
+		w.Header().Set("Allow", "GET, HEAD, PUT, DELETE")
+		return fail(http.StatusMethodNotAllowed, "method not allowed")
+	}
+	httpx.SetRoute(r, name)
+	httpx.SetRepo(r, p.repoName())
+	if err := h.authorize(r, p, act); err != nil {
+		if he := (*httpError)(nil); errors.As(err, &he) && he.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Basic realm="Wharf Package API"`)
+		}
+		return err
+	}
+	return fn(w, r, p)
+}
+
+// authorize follows Gitea: bad credentials are a 401, an unknown owner a
+// 404, and missing rights a 401 with a Basic challenge, for signed-in
+// callers too. A package that does not exist is a 404 only to those who
+// may read the owner's public packages.
+func (h *Handler) authorize(r *http.Request, p path, act auth.Action) error {
+	ctx := r.Context()
+	c, err := auth.ParseAuthorization(r.Header.Get("Authorization"))
+	if err != nil {
+		return fail(http.StatusUnauthorized, "invalid credentials")
+	}
+	who, err := h.opt.Auth.Authenticate(ctx, c)
+	if err != nil {
+		return fail(http.StatusUnauthorized, "invalid credentials")
+	}
+	httpx.SetUser(r, who.Name)
+	ns, err := h.opt.Artifacts.Namespace(ctx, p.owner)
+	if errs.Is(err, errs.NotFound) {
+		return fail(http.StatusNotFound, "Not found.")
+	} else if err != nil {
+		return err
+	}
+	ok, err := h.opt.Authorizer.Can(ctx, who, act, RepoType, p.repoName())
+	if err != nil || ok {
+		return err
+	}
+	if act == auth.Pull && ns.Public && who.Permits(act, p.repoName()) {
+		if _, err := h.opt.Artifacts.Repo(ctx, RepoType, p.repoName()); errs.Is(err, errs.NotFound) {
+			return fail(http.StatusNotFound, "package does not exist")
+		}
+	}
+	return fail(http.StatusUnauthorized, "unauthorized")
+}

@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"wharf/internal/artifact"
+	"wharf/internal/auth"
+	"wharf/internal/blob"
+	"wharf/internal/blob/fs"
+	"wharf/internal/config"
+	"wharf/internal/format/generic"
+	"wharf/internal/format/oci"
+	"wharf/internal/httpx"
+	"wharf/internal/meta"
+	"wharf/internal/meta/postgres"
+	"wharf/internal/meta/sqlite"
+)
+
+// App is a wired Wharf: its stores, services and HTTP handler.
+type App struct {
+	cfg       config.Config
+	log       *slog.Logger
+	meta      meta.Store
+	blobs     blob.Store
+	Artifacts *artifact.Service
+	Accounts  *auth.Service
+	authz     *auth.Authorizer
+	signer    *auth.Signer
+	metrics   *httpx.Metrics
+}
+
+// New opens the stores named by cfg, running metadata migrations, and
+// builds the services. cfg must be resolved and valid. Close releases it.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log, metrics: httpx.NewMetrics()}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	var err error
+	if a.meta, err = openMeta(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if a.blobs, err = fs.New(cfg.Blob.FS.Root, fs.Options{Fsync: cfg.Blob.FS.Fsync}); err != nil {
+		a.meta.Close()
+		return nil, fmt.Errorf("blob store: %w", err)
+	}
+	a.Artifacts, err = artifact.New(a.meta, a.blobs, formats(), artifact.Options{})
+	if err != nil {
+		a.meta.Close()
+		return nil, err
+	}
+	key, err := auth.LoadOrCreateKey(cfg.Auth.JWTKeyFile)
+	if err != nil {
+		a.meta.Close()
+		return nil, fmt.Errorf("token signing key: %w", err)
+	}
+	if a.signer, err = auth.NewSigner(key, "wharf", cfg.Auth.TokenTTL); err != nil {
+		a.meta.Close()
+		return nil, err
+	}
+	a.Accounts = auth.NewService(a.meta, a.signer)
+	a.authz = auth.NewAuthorizer(a.meta)
+	return a, nil
+}
+
+func openMeta(ctx context.Context, cfg config.Config) (meta.Store, error) {
+	switch cfg.Meta.Driver {
+	case "postgres":
+		dsn := cfg.Meta.Postgres.DSN
+		if cfg.Meta.Postgres.DSNFile != "" {
+			b, err := os.ReadFile(cfg.Meta.Postgres.DSNFile)
+			if err != nil {
+				return nil, fmt.Errorf("postgres dsn file: %w", err)
+			}
+			dsn = strings.TrimSpace(string(b))
+		}
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("metadata store: %w", err)
+		}
+		return s, nil
+	case "sqlite", "":
+		s, err := sqlite.Open(ctx, cfg.Meta.SQLite.Path)
+		if err != nil {
+			return nil, fmt.Errorf("metadata store: %w", err)
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("metadata store: unknown driver %q", cfg.Meta.Driver)
+}
+
+// formats are the artifact formats this build knows.
+func formats() []artifact.Format {
+	return []artifact.Format{
+		{
+			Type:            "oci",
+			ValidName:       oci.ValidRepoName,
+			PublicByDefault: func(meta.Namespace) bool { return false },
+		},
+		{
+			Type: "generic",
+			ValidName: func(name string) error {
+				_, pkg, ok := strings.Cut(name, "/")
+				if !ok {
+					return generic.ValidPackageName("")
+				}
+				return generic.ValidPackageName(pkg)
+			},
+			ValidVersion:    generic.ValidVersion,
+			PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
+		},
+	}
+}
+
+// CollectGarbage runs one garbage collection with the configured grace
+// periods.
+func (a *App) CollectGarbage(ctx context.Context) (artifact.GCStats, error) {
+	st, err := a.Artifacts.CollectGarbage(ctx, artifact.GCOptions{Grace: a.cfg.GC.GracePeriod, UploadTTL: a.cfg.GC.UploadTTL})
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	a.metrics.GCRuns.WithLabelValues(result).Inc()
+	a.metrics.GCBlobsDeleted.Add(float64(st.BlobsDeleted))
+	a.metrics.GCBytesFreed.Add(float64(st.BytesFreed))
+	return st, err
+}
+
+// Close releases the stores.
+func (a *App) Close() error {
+	return errors.Join(a.meta.Close())
+}

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"wharf/internal/api/distribution"
+	"wharf/internal/api/packages"
+	"wharf/internal/httpx"
+)
+
+// Handler returns the whole HTTP surface: the fronts and the operational
+// endpoints, wrapped in the shared middleware.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/v2/", distribution.NewHandler(distribution.Options{
+		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz, Signer: a.signer,
+		PublicURL: a.cfg.PublicURL, MaxManifestBytes: a.cfg.Limits.MaxManifestBytes, Log: a.log,
+	}))
+	mux.Handle(packages.Prefix, packages.NewHandler(packages.Options{
+		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz,
+		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "healthz")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "readyz")
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := a.Artifacts.Ping(ctx); err != nil {
+			a.log.WarnContext(ctx, "not ready", "err", err)
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	return httpx.Wrap(mux, a.log, a.metrics)
+}
+
+// Serve serves HTTP on ln and runs background garbage collection until ctx
+// is cancelled; then it stops accepting, lets in-flight requests finish
+// within the shutdown timeout and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: a.cfg.Server.ReadHeaderTimeout,
+		IdleTimeout:       a.cfg.Server.IdleTimeout,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.Server.ShutdownTimeout)
+		defer cancel()
+		a.log.Info("shutting down", "timeout", a.cfg.Server.ShutdownTimeout)
+		return srv.Shutdown(sctx)
+	})
+	if a.cfg.GC.Interval > 0 {
+		g.Go(func() error {
+			a.gcLoop(gctx)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (a *App) gcLoop(ctx context.Context) {
+	t := time.NewTicker(a.cfg.GC.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			st, err := a.CollectGarbage(ctx)
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("garbage collection failed", "err", err)
+				continue
+			}
+			a.log.Info("garbage collection", "uploads_deleted", st.UploadsDeleted, "blobs_deleted", st.BlobsDeleted, "bytes_freed", st.BytesFreed)
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package artifact
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"wharf/internal/blob"
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+// StartUpload opens an upload session for a repository and returns it.
+func (s *Service) StartUpload(ctx context.Context, repoID int64) (meta.Upload, error) {
+	id, err := newUploadID()
+	if err != nil {
+		return meta.Upload{}, err
+	}
+	up := meta.Upload{ID: id, RepoID: repoID}
+	// The session's row comes first: whatever reaches the blob store is
+	// then always known to garbage collection.
+	if err := s.meta.CreateUpload(ctx, &up); err != nil {
+		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
+	w, err := s.blobs.NewUpload(ctx, id)
+	if err != nil {
+		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
+	state, err := w.Sync(ctx)
+	w.Close()
+	if err != nil {
+		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
+	up.HashState = state
+	return up, s.meta.UpdateUpload(ctx, id, 0, 0, state)
+}
+
+func newUploadID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
+
+// Upload returns an upload session of a repository.
+// Errors: errs.NotFound, also when the session belongs to another repository.
+func (s *Service) Upload(ctx context.Context, repoID int64, id string) (meta.Upload, error) {
+	up, err := s.meta.GetUpload(ctx, id)
+	if err != nil {
+		return meta.Upload{}, fmt.Errorf("upload %s: %w", id, err)
+	}
+	if up.RepoID != repoID {
+		return meta.Upload{}, errs.E(errs.NotFound, "upload unknown")
+	}
+	return up, nil
+}
+
+// AppendUpload appends what r yields to an upload session and returns the
+// session's new size. When offset is not negative it must equal the
+// session's size (errs.RangeInvalid otherwise). The returned size is
+// durable and acknowledged; if r fails part way, nothing of this call is
+// acknowledged.
+func (s *Service) AppendUpload(ctx context.Context, repoID int64, id string, offset int64, r io.Reader) (int64, error) {
+	unlock := s.locks.Lock("upload:" + id)
+	defer unlock()
+	w, up, err := s.resume(ctx, repoID, id, offset)
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	if err := s.append(ctx, w, up, r); err != nil {
+		return 0, err
+	}
+	return w.Size(), nil
+}
+
+func (s *Service) resume(ctx context.Context, repoID int64, id string, offset int64) (blob.Upload, meta.Upload, error) {
+	up, err := s.Upload(ctx, repoID, id)
+	if err != nil {
+		return nil, up, err
+	}
+	if offset >= 0 && offset != up.Size {
+		return nil, up, errs.E(errs.RangeInvalid, "upload is at offset %d, not %d", up.Size, offset)
+	}
+	w, err := s.blobs.ResumeUpload(ctx, id, up.Size, up.HashState)
+	if err != nil {
+		return nil, up, fmt.Errorf("resume upload %s: %w", id, err)
+	}
+	return w, up, nil
+}
+
+func (s *Service) append(ctx context.Context, w blob.Upload, up meta.Upload, r io.Reader) error {
+	if r == nil {
+		return nil
+	}
+	n, err := w.ReadFrom(r)
+	if err != nil {
+		return errs.Wrap(errs.Invalid, "reading upload body", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	state, err := w.Sync(ctx)
+	if err != nil {
+		return fmt.Errorf("sync upload %s: %w", up.ID, err)
+	}
+	if err := s.meta.UpdateUpload(ctx, up.ID, up.Size, w.Size(), state); err != nil {
+		return fmt.Errorf("record upload %s: %w", up.ID, err)
+	}
+	return nil
+}
+
+// FinishUpload appends what r yields (r may be nil), verifies the whole
+// session against digest, commits it as a blob and links the blob to the
+// repository. The session ends. Errors: errs.Invalid for a digest
+// mismatch (the session's data is discarded), errs.RangeInvalid for a
+// wrong offset.
+func (s *Service) FinishUpload(ctx context.Context, repoID int64, id, digest string, offset int64, r io.Reader) (meta.Blob, error) {
+	unlock := s.locks.Lock("upload:" + id)
+	defer unlock()
+	w, up, err := s.resume(ctx, repoID, id, offset)
+	if err != nil {
+		return meta.Blob{}, err
+	}
+	defer w.Close()
+	if err := s.append(ctx, w, up, r); err != nil {
+		return meta.Blob{}, err
+	}
+	return s.commit(ctx, w, digest, func(q meta.Queries) error {
+		return q.LinkBlob(ctx, repoID, digest)
+	})
+}
+
+// commit turns an upload into a blob and runs then, which records what
+// refers to it, in the transaction that ends the session. The blob's record
+// is written before its content and the references after it, so a crash at
+// any point leaves only records that garbage collection can find.
+func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then func(q meta.Queries) error) (meta.Blob, error) {
+	size := w.Size()
+	b := meta.Blob{Digest: digest, Size: size}
+	unlock := s.locks.Lock("blob:" + digest)
+	defer unlock()
+	if err := s.meta.PutBlob(ctx, b); err != nil {
+		return meta.Blob{}, fmt.Errorf("record blob %s: %w", digest, err)
+	}
+	if err := w.Commit(ctx, digest, size); err != nil {
+		s.meta.DeleteUpload(ctx, w.ID())
+		return meta.Blob{}, fmt.Errorf("commit blob: %w", err)
+	}
+	err := s.meta.Tx(ctx, func(q meta.Queries) error {
+		if err := then(q); err != nil {
+			return err
+		}
+		if err := q.DeleteUpload(ctx, w.ID()); err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		// The content stays, unreferenced, for garbage collection.
+		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
+		return meta.Blob{}, fmt.Errorf("reference blob %s: %w", digest, err)
+	}
+	return b, nil
+}
+
+// PutBlob stores what r yields as the blob digest and links it to the
+// repository, in one go.
+func (s *Service) PutBlob(ctx context.Context, repoID int64, digest string, r io.Reader) (meta.Blob, error) {
+	up, err := s.StartUpload(ctx, repoID)
+	if err != nil {
+		return meta.Blob{}, err
+	}
+	b, err := s.FinishUpload(ctx, repoID, up.ID, digest, 0, r)
+	if err != nil {
+		s.CancelUpload(context.WithoutCancel(ctx), repoID, up.ID)
+		return meta.Blob{}, err
+	}
+	return b, nil
+}
+
+// CancelUpload ends an upload session and discards its data.
+func (s *Service) CancelUpload(ctx context.Context, repoID int64, id string) error {
+	unlock := s.locks.Lock("upload:" + id)
+	defer unlock()
+	if _, err := s.Upload(ctx, repoID, id); err != nil {
+		return err
+	}
+	if err := s.blobs.DeleteUpload(ctx, id); err != nil {
+		return fmt.Errorf("cancel upload %s: %w", id, err)
+	}
+	if err := s.meta.DeleteUpload(ctx, id); err != nil && !errs.Is(err, errs.NotFound) {
+		return fmt.Errorf("cancel upload %s: %w", id, err)
+	}
+	return nil
+}
