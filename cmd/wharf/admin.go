@@ -78,7 +78,7 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	)
 	fs := newFlags("token create", &c)
 	fs.StringVar(&user, "user", "", "user the token acts as")
-	fs.StringVar(&name, "name", "", "a name to recognise the token by")
+	fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
 	fs.DurationVar(&ttl, "ttl", 0, "lifetime; 0 means no expiry")
 	fs.Var(&sc, "scope", "limit the token, e.g. pull or repository:alice/app:pull,push (repeatable)")
 	if _, err := parse(fs, args); err != nil {

@@ -42,23 +42,16 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // load builds the configuration: defaults, then the file, then WHARF_*
-// variables, then flags.
+// variables, then flags. Flags go in as the variables they stand for,
+// after the real ones, so that derived paths follow them.
 func (c common) load() (config.Config, error) {
-	cfg, err := config.Load(c.configFile, os.Environ())
-	if err != nil {
-		return cfg, err
+	env := os.Environ()
+	for name, v := range map[string]string{"WHARF_ADDR": c.addr, "WHARF_DATA": c.data, "WHARF_PUBLIC_URL": c.publicURL} {
+		if v != "" {
+			env = append(env, name+"="+v)
+		}
 	}
-	if c.addr != "" {
-		cfg.Addr = c.addr
-	}
-	if c.data != "" {
-		cfg.DataDir = c.data
-	}
-	if c.publicURL != "" {
-		cfg.PublicURL = c.publicURL
-	}
-	cfg.Resolve()
-	return cfg, cfg.Validate()
+	return config.Load(c.configFile, env)
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

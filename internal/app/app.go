@@ -63,7 +63,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.meta.Close()
 		return nil, err
 	}
-	a.Accounts = auth.NewService(a.meta, a.signer)
+	if a.Accounts, err = auth.NewService(a.meta, a.signer); err != nil {
+		a.meta.Close()
+		return nil, err
+	}
 	a.authz = auth.NewAuthorizer(a.meta)
 	return a, nil
 }
@@ -71,15 +74,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 func openMeta(ctx context.Context, cfg config.Config) (meta.Store, error) {
 	switch cfg.Meta.Driver {
 	case "postgres":
-		dsn := cfg.Meta.Postgres.DSN
-		if cfg.Meta.Postgres.DSNFile != "" {
-			b, err := os.ReadFile(cfg.Meta.Postgres.DSNFile)
-			if err != nil {
-				return nil, fmt.Errorf("postgres dsn file: %w", err)
-			}
-			dsn = strings.TrimSpace(string(b))
-		}
-		s, err := postgres.Open(ctx, dsn)
+		// config.Load has read the DSN file, when one is set, into DSN.
+		s, err := postgres.Open(ctx, cfg.Meta.Postgres.DSN)
 		if err != nil {
 			return nil, fmt.Errorf("metadata store: %w", err)
 		}

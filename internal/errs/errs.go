@@ -17,17 +17,17 @@ type Kind int
 // The kinds. Other is the zero value and means an unexpected failure
 // (a 500 at the edge).
 const (
-	Other            Kind = iota
-	NotFound              // the thing does not exist, or the caller may not know it does
-	Exists                // a create collided with an existing thing
-	Invalid               // the input is malformed
-	Unauthenticated       // credentials are missing or wrong
-	Denied                // the principal is known but lacks the right
-	Conflict              // the request is well formed but clashes with current state
-	TooLarge              // a size limit was exceeded
-	Unavailable           // a dependency is down; retrying may help
-	RangeInvalid          // a byte range or upload offset does not fit
-	Unsupported           // the operation or method is not offered
+	Other           Kind = iota
+	NotFound             // the thing does not exist, or the caller may not know it does
+	Exists               // a create collided with an existing thing
+	Invalid              // the input is malformed
+	Unauthenticated      // credentials are missing or wrong
+	Denied               // the principal is known but lacks the right
+	Conflict             // the request is well formed but clashes with current state
+	TooLarge             // a size limit was exceeded
+	Unavailable          // a dependency is down; retrying may help
+	RangeInvalid         // a byte range or upload offset does not fit
+	Unsupported          // the operation or method is not offered
 )
 
 var kindNames = [...]string{

@@ -25,7 +25,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, req *request) er
 		}
 		switch r.PostForm.Get("grant_type") {
 		case "password":
-			creds = auth.Credentials{Kind: auth.CredBasic, User: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
+			creds = auth.Credentials{Kind: auth.Basic, User: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
 		default:
 			return newError(codeUnsupported, "unsupported grant_type")
 		}

@@ -1,0 +1,31 @@
+// Package fs is a blob.Store that keeps blobs as files under one directory.
+//
+// Layout under the root directory:
+//
+//	blobs/<alg>/<hex[0:2]>/<hex[2:4]>/<hex>   committed blobs, never rewritten
+//	uploads/<id>/data                         upload sessions being written
+//
+// Both trees live on one filesystem, so committing an upload is a rename:
+// a committed blob appears at its final path whole or not at all, and a
+// session directory left behind by a crash never becomes visible as a
+// blob. An upload hashes with sha256 while it is written; Sync returns the
+// marshalled hash state, and ResumeUpload continues from it after a
+// restart, discarding bytes that were written but never acknowledged.
+//
+// With Options.Fsync set, Sync fsyncs the session's data (and, the first
+// time, the directories that name it) before it returns, and Commit fsyncs
+// the data before the rename and the blob's directory after it, so that an
+// acknowledged upload and a committed blob survive a power loss.
+//
+// Readers returned by Open are backed by an *os.File. HTTP code that serves
+// a blob should hand that file to http.ServeContent so the server can use
+// sendfile:
+//
+//	if f, ok := r.(interface{ File() *os.File }); ok {
+//		http.ServeContent(w, req, "", time.Time{}, f.File())
+//	}
+//
+// The Reader itself also carries the file's SyscallConn method, which is
+// what the net package looks for, so serving it directly takes the same
+// path; File makes the intent explicit and survives wrappers.
+package fs

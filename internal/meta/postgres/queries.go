@@ -1,0 +1,167 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+var _ meta.Queries = (*queries)(nil)
+
+// dbtx is what queries need of a pool or a transaction.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// queries implements meta.Queries either on the pool or inside one
+// transaction.
+type queries struct {
+	db   dbtx          // the pool or the transaction
+	pool *pgxpool.Pool // to begin a transaction; nil inside one
+	tx   pgx.Tx        // the transaction, when inside one
+}
+
+// atomic runs fn so that its statements take effect together or not at
+// all: in a transaction of its own, retried like Tx, or inside the current
+// one under a savepoint, so a failure leaves the transaction usable.
+func (q *queries) atomic(ctx context.Context, fn func(c dbtx) error) error {
+	if q.tx == nil {
+		return retry(ctx, q.pool, func(tx pgx.Tx) error { return fn(tx) })
+	}
+	sp, err := q.tx.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: savepoint: %w", err)
+	}
+	if err := fn(sp); err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return errors.Join(err, fmt.Errorf("postgres: rollback to savepoint: %w", rerr))
+		}
+		return err
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// list runs a query on db and scans every row with scan.
+func list[T any](ctx context.Context, db dbtx, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// missing turns a missing row into errs.NotFound with message msg.
+func missing(err error, msg string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errs.E(errs.NotFound, "%s", msg)
+	}
+	return err
+}
+
+// changed returns errs.NotFound with message msg when a write touched no
+// row.
+func changed(tag pgconn.CommandTag, err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return errs.E(errs.NotFound, "%s", msg)
+	}
+	return nil
+}
+
+// code returns the SQLSTATE of err, or "".
+func code(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+func isUnique(err error) bool     { return code(err) == "23505" }
+func isForeignKey(err error) bool { return code(err) == "23503" }
+
+// wrap adds the operation to an unexpected error and leaves kinded errors
+// as they are.
+func wrap(op string, err error) error {
+	if err == nil || errs.KindOf(err) != errs.Other {
+		return err
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// now is the current time as stored: UTC, whole microseconds.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// utc is t as stored: UTC, whole microseconds; the zero time stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = utc(t)
+	return &t
+}
+
+// unnullTime reads NULL as the zero time.
+func unnullTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// limit converts a Page limit to PostgreSQL's, where NULL means none.
+func limit(n int) *int64 {
+	if n <= 0 {
+		return nil
+	}
+	v := int64(n)
+	return &v
+}
+
+// nullBytes stores empty as NULL.
+func nullBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// nullText stores "" as NULL.
+func nullText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

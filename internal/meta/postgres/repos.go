@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+const repoCols = `id, namespace_id, type, name, public, created`
+
+func scanRepo(s pgx.Row) (meta.Repository, error) {
+	var r meta.Repository
+	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &r.Created); err != nil {
+		return meta.Repository{}, err
+	}
+	r.Created = r.Created.UTC()
+	return r, nil
+}
+
+// CreateRepo implements meta.Repositories. A missing namespace is
+// errs.NotFound.
+func (q *queries) CreateRepo(ctx context.Context, r *meta.Repository) error {
+	if r.Type == "" || r.Name == "" {
+		return errs.E(errs.Invalid, "repository type or name is empty")
+	}
+	created := now()
+	err := q.db.QueryRow(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created)
+		SELECT $1::bigint, $2::text, $3::text, $4::text, $5::boolean, $6::timestamptz
+		WHERE EXISTS (SELECT 1 FROM namespaces WHERE id = $1)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, created).Scan(&r.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = parentOrExists(ctx, q.db, `SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)`, r.NamespaceID,
+			"namespace not found", "repository exists")
+	}
+	switch {
+	case isUnique(err):
+		return errs.E(errs.Exists, "repository exists")
+	case isForeignKey(err):
+		return errs.E(errs.NotFound, "namespace not found")
+	case err != nil:
+		return wrap("create repository", err)
+	}
+	r.Created = created
+	return nil
+}
+
+// GetRepo implements meta.Repositories.
+func (q *queries) GetRepo(ctx context.Context, typ, name string) (meta.Repository, error) {
+	r, err := scanRepo(q.db.QueryRow(ctx,
+		`SELECT `+repoCols+` FROM repositories WHERE type = $1 AND lower_name = $2`, typ, strings.ToLower(name)))
+	return r, wrap("get repository", missing(err, "repository not found"))
+}
+
+// GetRepoByID implements meta.Repositories.
+func (q *queries) GetRepoByID(ctx context.Context, id int64) (meta.Repository, error) {
+	r, err := scanRepo(q.db.QueryRow(ctx, `SELECT `+repoCols+` FROM repositories WHERE id = $1`, id))
+	return r, wrap("get repository", missing(err, "repository not found"))
+}
+
+// ListRepos implements meta.Repositories. p.After is compared lower-cased.
+func (q *queries) ListRepos(ctx context.Context, typ string, p meta.Page) ([]meta.Repository, error) {
+	rs, err := list(ctx, q.db, scanRepo, `SELECT `+repoCols+` FROM repositories
+		WHERE type = $1 AND lower_name > $2 ORDER BY lower_name LIMIT $3`,
+		typ, strings.ToLower(p.After), limit(p.Limit))
+	return rs, wrap("list repositories", err)
+}
+
+// ListNamespaceRepos implements meta.Repositories.
+func (q *queries) ListNamespaceRepos(ctx context.Context, namespaceID int64, typ string, p meta.Page) ([]meta.Repository, error) {
+	rs, err := list(ctx, q.db, scanRepo, `SELECT `+repoCols+` FROM repositories
+		WHERE namespace_id = $1 AND type = $2 AND lower_name > $3 ORDER BY lower_name LIMIT $4`,
+		namespaceID, typ, strings.ToLower(p.After), limit(p.Limit))
+	return rs, wrap("list repositories", err)
+}
+
+// SetRepoPublic implements meta.Repositories.
+func (q *queries) SetRepoPublic(ctx context.Context, id int64, public bool) error {
+	tag, err := q.db.Exec(ctx, `UPDATE repositories SET public = $1 WHERE id = $2`, public, id)
+	return wrap("set repository visibility", changed(tag, err, "repository not found"))
+}
+
+// DeleteRepo implements meta.Repositories. The schema's cascades remove
+// what the repository owns.
+func (q *queries) DeleteRepo(ctx context.Context, id int64) error {
+	tag, err := q.db.Exec(ctx, `DELETE FROM repositories WHERE id = $1`, id)
+	return wrap("delete repository", changed(tag, err, "repository not found"))
+}

@@ -1,0 +1,86 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+const repoCols = `id, namespace_id, type, name, public, created`
+
+func scanRepo(s scanner) (meta.Repository, error) {
+	var r meta.Repository
+	var created int64
+	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &created); err != nil {
+		return meta.Repository{}, err
+	}
+	r.Created = unstamp(created)
+	return r, nil
+}
+
+// CreateRepo implements meta.Repositories. A missing namespace is
+// errs.NotFound.
+func (q *queries) CreateRepo(ctx context.Context, r *meta.Repository) error {
+	if r.Type == "" || r.Name == "" {
+		return errs.E(errs.Invalid, "repository type or name is empty")
+	}
+	created := now()
+	err := q.wr.QueryRowContext(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, stamp(created)).Scan(&r.ID)
+	switch {
+	case isUnique(err):
+		return errs.E(errs.Exists, "repository exists")
+	case isForeignKey(err):
+		return errs.E(errs.NotFound, "namespace not found")
+	case err != nil:
+		return wrap("create repository", err)
+	}
+	r.Created = created
+	return nil
+}
+
+// GetRepo implements meta.Repositories.
+func (q *queries) GetRepo(ctx context.Context, typ, name string) (meta.Repository, error) {
+	r, err := scanRepo(q.rd.QueryRowContext(ctx,
+		`SELECT `+repoCols+` FROM repositories WHERE type = ? AND lower_name = ?`, typ, strings.ToLower(name)))
+	return r, wrap("get repository", missing(err, "repository not found"))
+}
+
+// GetRepoByID implements meta.Repositories.
+func (q *queries) GetRepoByID(ctx context.Context, id int64) (meta.Repository, error) {
+	r, err := scanRepo(q.rd.QueryRowContext(ctx,
+		`SELECT `+repoCols+` FROM repositories WHERE id = ?`, id))
+	return r, wrap("get repository", missing(err, "repository not found"))
+}
+
+// ListRepos implements meta.Repositories. p.After is compared lower-cased.
+func (q *queries) ListRepos(ctx context.Context, typ string, p meta.Page) ([]meta.Repository, error) {
+	rs, err := list(ctx, q.rd, scanRepo, `SELECT `+repoCols+` FROM repositories
+		WHERE type = ? AND lower_name > ? ORDER BY lower_name LIMIT ?`,
+		typ, strings.ToLower(p.After), limit(p.Limit))
+	return rs, wrap("list repositories", err)
+}
+
+// ListNamespaceRepos implements meta.Repositories.
+func (q *queries) ListNamespaceRepos(ctx context.Context, namespaceID int64, typ string, p meta.Page) ([]meta.Repository, error) {
+	rs, err := list(ctx, q.rd, scanRepo, `SELECT `+repoCols+` FROM repositories
+		WHERE namespace_id = ? AND type = ? AND lower_name > ? ORDER BY lower_name LIMIT ?`,
+		namespaceID, typ, strings.ToLower(p.After), limit(p.Limit))
+	return rs, wrap("list repositories", err)
+}
+
+// SetRepoPublic implements meta.Repositories.
+func (q *queries) SetRepoPublic(ctx context.Context, id int64, public bool) error {
+	res, err := q.wr.ExecContext(ctx, `UPDATE repositories SET public = ? WHERE id = ?`, public, id)
+	return wrap("set repository visibility", changed(res, err, "repository not found"))
+}
+
+// DeleteRepo implements meta.Repositories. The schema's cascades remove
+// what the repository owns.
+func (q *queries) DeleteRepo(ctx context.Context, id int64) error {
+	res, err := q.wr.ExecContext(ctx, `DELETE FROM repositories WHERE id = ?`, id)
+	return wrap("delete repository", changed(res, err, "repository not found"))
+}
