@@ -58,9 +58,10 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	if req.MaxSize > 0 {
 		body = io.LimitReader(body, req.MaxSize+1)
 	}
-	if _, err := w.ReadFrom(body); err != nil {
+	br := &bodyReader{r: body}
+	if _, err := w.ReadFrom(br); err != nil {
 		s.CancelUpload(context.WithoutCancel(ctx), repo.ID, up.ID)
-		return meta.File{}, errs.Wrap(errs.Invalid, "reading upload body", err)
+		return meta.File{}, bodyError(br, err)
 	}
 	if req.MaxSize > 0 && w.Size() > req.MaxSize {
 		s.CancelUpload(context.WithoutCancel(ctx), repo.ID, up.ID)

@@ -97,9 +97,10 @@ func (s *Service) append(ctx context.Context, w blob.Upload, up meta.Upload, r i
 	if r == nil {
 		return nil
 	}
-	n, err := w.ReadFrom(r)
+	body := &bodyReader{r: r}
+	n, err := w.ReadFrom(body)
 	if err != nil {
-		return errs.Wrap(errs.Invalid, "reading upload body", err)
+		return bodyError(body, err)
 	}
 	if n == 0 {
 		return nil
@@ -197,4 +198,27 @@ func (s *Service) CancelUpload(ctx context.Context, repoID int64, id string) err
 		return fmt.Errorf("cancel upload %s: %w", id, err)
 	}
 	return nil
+}
+
+// bodyReader remembers a failure of the reader it wraps, so that a broken
+// request body (the client's fault) can be told from a failing store.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+// bodyError classifies an error from copying body into a store.
+func bodyError(body *bodyReader, err error) error {
+	if body.err != nil {
+		return errs.Wrap(errs.Invalid, "reading upload body", err)
+	}
+	return fmt.Errorf("writing upload: %w", err)
 }

@@ -30,8 +30,7 @@ func TestAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nopw := addUser(t, st, "nopw", false, false)
-	_ = nopw
+	addUser(t, st, "nopw", false, false) // no password hash
 	full, _, err := svc.CreateToken(ctx, CreateTokenRequest{User: "alice", Name: "full"})
 	if err != nil {
 		t.Fatal(err)

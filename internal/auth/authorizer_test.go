@@ -145,7 +145,7 @@ func TestAuthorizerSeesChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
-	alice := addUser(t, s, "alice", false, false)
+	addUser(t, s, "alice", false, false)
 	bob := addUser(t, s, "bob", false, false)
 	repo := addRepo(t, s, "oci", "alice/app", true)
 	a := NewAuthorizer(s)
@@ -176,7 +176,6 @@ func TestAuthorizerSeesChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("disabled", Pull, false)
-	_ = alice
 }
 
 func BenchmarkAuthorizerCanPublicPull(b *testing.B) {

@@ -24,7 +24,7 @@ type Store interface {
 	NewUpload(ctx context.Context, id string) (Upload, error)
 
 	// ResumeUpload reopens an upload whose first size bytes were
-	// acknowledged with hash state state (from Upload.State). Bytes past
+	// acknowledged with hash state state (from Upload.Sync). Bytes past
 	// size, written but never acknowledged, are discarded.
 	// Errors: errs.NotFound, errs.Invalid for a state that does not fit.
 	ResumeUpload(ctx context.Context, id string, size int64, state []byte) (Upload, error)

@@ -22,6 +22,8 @@ func Wrap(next http.Handler, log *slog.Logger, m *Metrics) http.Handler {
 	return &wrapper{next: next, log: log, m: m}
 }
 
+var _ http.Handler = (*wrapper)(nil)
+
 type wrapper struct {
 	next http.Handler
 	log  *slog.Logger

@@ -17,9 +17,13 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrationLock is the pg_advisory_lock key that serializes migrations of
-// every Wharf process on a database.
-const migrationLock int64 = 0x77686172662d6d69 // "wharf-mi"
+// lockSQL takes the session advisory lock that serializes migrations of
+// the schema the connection creates tables in, current_schema(), across
+// every Wharf process; unlockSQL releases it.
+const (
+	lockSQL   = `SELECT pg_advisory_lock(hashtextextended('wharf migrate ' || coalesce(current_schema(), ''), 0))`
+	unlockSQL = `SELECT pg_advisory_unlock(hashtextextended('wharf migrate ' || coalesce(current_schema(), ''), 0))`
+)
 
 // migration is one numbered schema change.
 type migration struct {
@@ -76,11 +80,11 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+	if _, err := conn.Exec(ctx, lockSQL); err != nil {
 		return fmt.Errorf("postgres: migrate: lock: %w", err)
 	}
 	defer func() {
-		if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock); uerr != nil {
+		if _, uerr := conn.Exec(context.WithoutCancel(ctx), unlockSQL); uerr != nil {
 			// A session lock dies with its connection; never pool one holding it.
 			conn.Conn().Close(context.WithoutCancel(ctx))
 			err = errors.Join(err, fmt.Errorf("postgres: migrate: unlock: %w", uerr))
