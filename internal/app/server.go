@@ -20,7 +20,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v2/", distribution.NewHandler(distribution.Options{
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz, Signer: a.signer,
-		PublicURL: a.cfg.PublicURL, MaxManifestBytes: a.cfg.Limits.MaxManifestBytes, Log: a.log,
+		PublicURL: a.cfg.PublicURL, Realm: a.cfg.Auth.Realm, MaxManifestBytes: a.cfg.Limits.MaxManifestBytes, Log: a.log,
 	}))
 	mux.Handle(packages.Prefix, packages.NewHandler(packages.Options{
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz,

@@ -23,6 +23,9 @@ type Options struct {
 	Signer     *auth.Signer
 	// PublicURL is the external base URL, used in the token realm.
 	PublicURL string
+	// Realm is the token endpoint's URL in challenges; default
+	// PublicURL + "/v2/auth".
+	Realm string
 	// Service names this registry in tokens; default the PublicURL's host.
 	Service string
 	// MaxManifestBytes bounds a pushed manifest.
@@ -46,7 +49,10 @@ func NewHandler(opt Options) *Handler {
 	if opt.Service == "" {
 		opt.Service = hostOf(opt.PublicURL)
 	}
-	h := &Handler{opt: opt, log: opt.Log, realm: strings.TrimSuffix(opt.PublicURL, "/") + "/v2/auth"}
+	h := &Handler{opt: opt, log: opt.Log, realm: opt.Realm}
+	if h.realm == "" {
+		h.realm = strings.TrimSuffix(opt.PublicURL, "/") + "/v2/auth"
+	}
 	h.routes = h.endpoints()
 	return h
 }

@@ -62,6 +62,7 @@ func newSchema(t *testing.T, dsn string) *pgxpool.Config {
 		t.Fatalf("parse dsn: %v", err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off" // durability is not under test
 	cfg.MaxConns = 8
 	return cfg
 }
