@@ -20,7 +20,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	lw := newLogWriter(stderr)
+	defer lw.Close()
+	log := newLogger(cfg, lw)
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

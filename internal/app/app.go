@@ -67,7 +67,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.meta.Close()
 		return nil, err
 	}
-	a.authz = auth.NewAuthorizer(a.meta)
+	a.authz = auth.NewAuthorizer(a.meta, cfg.Auth.UserCacheTTL)
 	return a, nil
 }
 

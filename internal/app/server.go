@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -17,15 +18,15 @@ import (
 // Handler returns the whole HTTP surface: the fronts and the operational
 // endpoints, wrapped in the shared middleware.
 func (a *App) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/v2/", distribution.NewHandler(distribution.Options{
+	registry := distribution.NewHandler(distribution.Options{
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz, Signer: a.signer,
 		PublicURL: a.cfg.PublicURL, Realm: a.cfg.Auth.Realm, MaxManifestBytes: a.cfg.Limits.MaxManifestBytes, Log: a.log,
-	}))
-	mux.Handle(packages.Prefix, packages.NewHandler(packages.Options{
+	})
+	pkgs := packages.NewHandler(packages.Options{
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz,
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
-	}))
+	})
+	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
 		w.Write([]byte("ok\n"))
@@ -42,7 +43,19 @@ func (a *App) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", a.metrics.Handler())
-	return httpx.Wrap(mux, a.log, a.metrics)
+	// The fronts see paths as sent: ServeMux would clean "a//b" and
+	// redirect, turning an invalid repository name into another one.
+	fronts := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == "/v2" || strings.HasPrefix(p, "/v2/"):
+			registry.ServeHTTP(w, r)
+		case strings.HasPrefix(p, packages.Prefix):
+			pkgs.ServeHTTP(w, r)
+		default:
+			mux.ServeHTTP(w, r)
+		}
+	})
+	return httpx.Wrap(fronts, a.log, a.metrics)
 }
 
 // Serve serves HTTP on ln and runs background garbage collection until ctx

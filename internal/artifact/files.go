@@ -179,3 +179,17 @@ func (s *Service) DeleteNamedVersion(ctx context.Context, typ, repoName, version
 	}
 	return s.DeleteVersion(ctx, repo.ID, version)
 }
+
+// NamedVersion returns a version of a repository named by type and name.
+// Errors: errs.NotFound when the repository or the version does not exist.
+func (s *Service) NamedVersion(ctx context.Context, typ, repoName, version string) (meta.Version, error) {
+	repo, err := s.Repo(ctx, typ, repoName)
+	if err != nil {
+		return meta.Version{}, err
+	}
+	v, err := s.meta.GetVersion(ctx, repo.ID, version)
+	if err != nil {
+		return meta.Version{}, fmt.Errorf("version %s: %w", version, err)
+	}
+	return v, nil
+}

@@ -95,11 +95,7 @@ func (s *Service) GetContent(ctx context.Context, repoID int64, digest string) (
 // GetTaggedContent returns the version a tag points at with its content.
 // Errors: errs.NotFound.
 func (s *Service) GetTaggedContent(ctx context.Context, repoID int64, tag string) (Content, error) {
-	t, err := s.meta.GetTag(ctx, repoID, tag)
-	if err != nil {
-		return Content{}, fmt.Errorf("tag %s: %w", tag, err)
-	}
-	v, err := s.meta.GetVersionByID(ctx, t.VersionID)
+	v, err := s.meta.GetTaggedVersion(ctx, repoID, tag)
 	if err != nil {
 		return Content{}, fmt.Errorf("tag %s: %w", tag, err)
 	}

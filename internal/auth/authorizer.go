@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
@@ -13,13 +14,15 @@ import (
 // the only place access rules live; every front asks it. It is safe for
 // concurrent use.
 type Authorizer struct {
-	q meta.Queries
+	q     meta.Queries
+	users userCache
 }
 
 // NewAuthorizer returns an Authorizer reading users, namespaces and
-// repositories through q.
-func NewAuthorizer(q meta.Queries) *Authorizer {
-	return &Authorizer{q: q}
+// repositories through q. A user's record is reread at most every
+// userTTL; zero rereads it on every decision.
+func NewAuthorizer(q meta.Queries, userTTL time.Duration) *Authorizer {
+	return &Authorizer{q: q, users: userCache{ttl: userTTL, now: time.Now}}
 }
 
 // role is what a user may do in a namespace by being who they are. Roles
@@ -64,7 +67,8 @@ func NamespaceOf(repoName string) string {
 //   - nothing else is allowed.
 //
 // The user's flags are read from the store, not taken from p, so that
-// disabling a user or revoking superuser takes effect at once. Can returns
+// disabling a user or revoking superuser takes effect within the
+// Authorizer's user TTL. Can returns
 // false with a nil error when it denies; it returns an error only when the
 // store fails.
 func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType, repoName string) (bool, error) {
@@ -77,7 +81,7 @@ func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType,
 	}
 	var u *meta.User
 	if !p.Anonymous() {
-		user, err := a.q.GetUserByID(ctx, p.UserID)
+		user, err := a.users.get(ctx, a.q, p.UserID)
 		switch {
 		case errs.Is(err, errs.NotFound):
 			return false, nil

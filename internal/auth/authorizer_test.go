@@ -20,7 +20,7 @@ func TestAuthorizerMatrix(t *testing.T) {
 	addRepo(t, s, "oci", "alice/pub", true)
 	addRepo(t, s, "oci", "alice/priv", false)
 	addRepo(t, s, "generic", "alice/gen", true)
-	a := NewAuthorizer(s)
+	a := NewAuthorizer(s, 0)
 
 	principals := map[string]Principal{
 		"owner":              {UserID: alice.ID, Name: alice.Name},
@@ -83,7 +83,7 @@ func TestAuthorizerRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	addRepo(t, s, "oci", "corp/app", true)
-	a := NewAuthorizer(s)
+	a := NewAuthorizer(s, 0)
 
 	owner := Principal{UserID: alice.ID, Name: "alice"}
 	restrict := func(p Principal, scopes ...string) Principal {
@@ -148,7 +148,7 @@ func TestAuthorizerSeesChanges(t *testing.T) {
 	addUser(t, s, "alice", false, false)
 	bob := addUser(t, s, "bob", false, false)
 	repo := addRepo(t, s, "oci", "alice/app", true)
-	a := NewAuthorizer(s)
+	a := NewAuthorizer(s, 0)
 	p := Principal{UserID: bob.ID, Name: "bob"}
 
 	check := func(step string, act Action, want bool) {
@@ -183,7 +183,7 @@ func BenchmarkAuthorizerCanPublicPull(b *testing.B) {
 	s := newStore(b)
 	addUser(b, s, "alice", false, false)
 	addRepo(b, s, "oci", "alice/app", true)
-	a := NewAuthorizer(s)
+	a := NewAuthorizer(s, 0)
 	b.ReportAllocs()
 	for b.Loop() {
 		ok, err := a.Can(ctx, Principal{}, Pull, "oci", "alice/app")

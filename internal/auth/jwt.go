@@ -25,10 +25,11 @@ const jwtLeeway = 30 * time.Second
 // Signer issues and verifies the short-lived JWTs of Docker registry token
 // authentication, signed with HS256. It is safe for concurrent use.
 type Signer struct {
-	key    []byte
-	issuer string
-	ttl    time.Duration
-	now    func() time.Time
+	key      []byte
+	issuer   string
+	ttl      time.Duration
+	now      func() time.Time
+	verified verifiedCache
 }
 
 // NewSigner returns a Signer that signs with key (at least MinKeyBytes
@@ -176,6 +177,20 @@ func (s *Signer) Issue(p Principal, service string, grants []Grant) (string, tim
 // errs.Unauthenticated for any token s would not have issued or that has
 // expired.
 func (s *Signer) Verify(token, service string) (Principal, error) {
+	now := s.now()
+	if p, ok := s.verified.get(token, service, now); ok {
+		return p, nil
+	}
+	p, exp, err := s.verify(token, service)
+	if err != nil {
+		return Principal{}, err
+	}
+	s.verified.put(token, service, p, exp, now)
+	return p, nil
+}
+
+// verify does Verify's checks and also returns when the token expires.
+func (s *Signer) verify(token, service string) (Principal, time.Time, error) {
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(s.issuer),
@@ -190,10 +205,10 @@ func (s *Signer) Verify(token, service string) (Principal, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.key, nil }, opts...)
 	if err != nil {
-		return Principal{}, errs.Wrap(errs.Unauthenticated, "invalid token", err)
+		return Principal{}, time.Time{}, errs.Wrap(errs.Unauthenticated, "invalid token", err)
 	}
 	if (c.UserID == 0) != (c.Subject == "") || (c.UserID == 0 && c.Superuser) || c.UserID < 0 {
-		return Principal{}, errs.E(errs.Unauthenticated, "invalid token")
+		return Principal{}, time.Time{}, errs.E(errs.Unauthenticated, "invalid token")
 	}
 	p := Principal{UserID: c.UserID, Name: c.Subject, Superuser: c.Superuser, Restricted: true}
 	for _, e := range c.Access {
@@ -206,5 +221,5 @@ func (s *Signer) Verify(token, service string) (Principal, error) {
 		}
 		p.Grants = append(p.Grants, g)
 	}
-	return p, nil
+	return p, c.ExpiresAt.Time, nil
 }

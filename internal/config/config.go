@@ -68,6 +68,10 @@ type FS struct {
 type Auth struct {
 	// TokenTTL is how long registry tokens issued by the server last.
 	TokenTTL time.Duration `yaml:"token_ttl"`
+	// UserCacheTTL is how long a user's record read for an access decision
+	// is reused; disabling a user takes effect within it. 0 rereads it on
+	// every request.
+	UserCacheTTL time.Duration `yaml:"user_cache_ttl"`
 	// JWTKeyFile holds the key registry tokens are signed with; it is
 	// created when missing. Empty means <data_dir>/jwt.key.
 	JWTKeyFile string `yaml:"jwt_key_file"`
@@ -106,7 +110,7 @@ func Default() Config {
 		Log:     Log{Format: "text", Level: "info"},
 		Meta:    Meta{Driver: "sqlite"},
 		Blob:    Blob{Driver: "fs", FS: FS{Fsync: true}},
-		Auth:    Auth{TokenTTL: 5 * time.Minute},
+		Auth:    Auth{TokenTTL: 5 * time.Minute, UserCacheTTL: 2 * time.Second},
 		Limits:  Limits{MaxManifestBytes: 4 << 20},
 		GC:      GC{Interval: time.Hour, GracePeriod: 24 * time.Hour, UploadTTL: 24 * time.Hour},
 		Server: Server{

@@ -31,6 +31,7 @@ func envVars() []envVar {
 		{"WHARF_BLOB_ROOT", "blob.fs.root", str(func(c *Config) *string { return &c.Blob.FS.Root })},
 		{"WHARF_FSYNC", "blob.fs.fsync", boolean(func(c *Config) *bool { return &c.Blob.FS.Fsync })},
 		{"WHARF_TOKEN_TTL", "auth.token_ttl", duration(func(c *Config) *time.Duration { return &c.Auth.TokenTTL })},
+		{"WHARF_USER_CACHE_TTL", "auth.user_cache_ttl", duration(func(c *Config) *time.Duration { return &c.Auth.UserCacheTTL })},
 		{"WHARF_JWT_KEY_FILE", "auth.jwt_key_file", str(func(c *Config) *string { return &c.Auth.JWTKeyFile })},
 		{"WHARF_AUTH_REALM", "auth.realm", str(func(c *Config) *string { return &c.Auth.Realm })},
 		{"WHARF_MAX_MANIFEST_BYTES", "limits.max_manifest_bytes", integer(func(c *Config) *int64 { return &c.Limits.MaxManifestBytes })},

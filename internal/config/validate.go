@@ -76,6 +76,7 @@ func (c *Config) Validate() error {
 	}
 
 	v.positive("auth.token_ttl", c.Auth.TokenTTL)
+	v.notNegative("auth.user_cache_ttl", c.Auth.UserCacheTTL)
 	v.path("auth.jwt_key_file", c.Auth.JWTKeyFile, false)
 	if c.Auth.Realm != "" {
 		v.url("auth.realm", c.Auth.Realm)

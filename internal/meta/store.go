@@ -147,7 +147,13 @@ type Tags interface {
 	PutTag(ctx context.Context, repoID int64, name string, versionID int64) error
 	// GetTag returns a tag with the version string it points at.
 	GetTag(ctx context.Context, repoID int64, name string) (Tag, error)
-	// ListTags returns a repository's tags in lexical order, paged by name.
+	// GetTaggedVersion returns the version a tag points at, in one
+	// lookup: the path a pull by tag takes. Errors: errs.NotFound when the
+	// tag does not exist.
+	GetTaggedVersion(ctx context.Context, repoID int64, name string) (Version, error)
+	// ListTags returns a repository's tags in lexical order as the
+	// distribution spec means it: case-insensitive, ties broken bytewise;
+	// paged by name in that order.
 	ListTags(ctx context.Context, repoID int64, p Page) ([]Tag, error)
 	// ListVersionTags returns the names of the tags pointing at a version.
 	ListVersionTags(ctx context.Context, versionID int64) ([]string, error)

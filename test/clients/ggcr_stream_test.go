@@ -36,9 +36,9 @@ func TestGGCRLargeStreamedLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder()
+	rec := newRecorder(t, reg)
 	ref := ggcrRef(t, reg, reg.repo("big"), "v1")
-	if err := remote.Write(ref, img, ggcrOpts(t, a, rec)...); err != nil {
+	if err := remote.Write(ref, img, ggcrOpts(t, reg, a, rec)...); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 	digest, err := layer.Digest()
@@ -63,7 +63,7 @@ func TestGGCRLargeStreamedLayer(t *testing.T) {
 	if d, _ := reg.manifest(t, reg.repo("big"), "v1"); d != want.String() {
 		t.Errorf("registry serves %s, pushed %s", d, want)
 	}
-	got, err := remote.Image(ref, ggcrOpts(t, a, nil)...)
+	got, err := remote.Image(ref, ggcrOpts(t, reg, a, nil)...)
 	if err != nil {
 		t.Fatalf("image: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,7 +24,7 @@ import (
 func ggcrRef(t testing.TB, reg *registry, repo, tagOrDigest string) name.Reference {
 	t.Helper()
 	sep := ":"
-	if len(tagOrDigest) > 7 && tagOrDigest[:7] == "sha256:" {
+	if strings.HasPrefix(tagOrDigest, "sha256:") {
 		sep = "@"
 	}
 	ref, err := name.ParseReference(reg.host+"/"+repo+sep+tagOrDigest, name.Insecure)
@@ -34,13 +35,12 @@ func ggcrRef(t testing.TB, reg *registry, repo, tagOrDigest string) name.Referen
 }
 
 // ggcrOpts returns remote options for the test's context and a, with
-// requests recorded by rec when it is not nil.
-func ggcrOpts(t testing.TB, a authn.Authenticator, rec *recorder) []remote.Option {
-	opts := []remote.Option{remote.WithContext(t.Context()), remote.WithAuth(a)}
-	if rec != nil {
-		opts = append(opts, remote.WithTransport(rec))
+// requests recorded by rec, or by a new recorder when rec is nil.
+func ggcrOpts(t testing.TB, reg *registry, a authn.Authenticator, rec *recorder) []remote.Option {
+	if rec == nil {
+		rec = newRecorder(t, reg)
 	}
-	return opts
+	return []remote.Option{remote.WithContext(t.Context()), remote.WithAuth(a), remote.WithTransport(rec)}
 }
 
 // sameLayers fails the test unless every layer of want, compressed, is
@@ -112,7 +112,7 @@ func TestGGCRImage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			reg := startRegistry(t)
-			opts := ggcrOpts(t, tc.auth(t, reg), nil)
+			opts := ggcrOpts(t, reg, tc.auth(t, reg), nil)
 			img, err := random.Image(2048, 3)
 			if err != nil {
 				t.Fatal(err)
@@ -166,7 +166,7 @@ func TestGGCRImage(t *testing.T) {
 func TestGGCRIndex(t *testing.T) {
 	t.Parallel()
 	reg := startRegistry(t)
-	opts := ggcrOpts(t, &authn.Basic{Username: reg.user, Password: reg.password}, nil)
+	opts := ggcrOpts(t, reg, &authn.Basic{Username: reg.user, Password: reg.password}, nil)
 	idx, err := random.Index(1024, 2, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -226,16 +226,16 @@ func TestGGCRMount(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := ggcrRef(t, reg, reg.repo("origin"), "v1")
-	if err := remote.Write(src, img, ggcrOpts(t, a, nil)...); err != nil {
+	if err := remote.Write(src, img, ggcrOpts(t, reg, a, nil)...); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	from, err := remote.Image(src, ggcrOpts(t, a, nil)...)
+	from, err := remote.Image(src, ggcrOpts(t, reg, a, nil)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder()
+	rec := newRecorder(t, reg)
 	dst := ggcrRef(t, reg, reg.repo("mounted"), "v1")
-	if err := remote.Write(dst, from, ggcrOpts(t, a, rec)...); err != nil {
+	if err := remote.Write(dst, from, ggcrOpts(t, reg, a, rec)...); err != nil {
 		t.Fatalf("write from %s: %v", src, err)
 	}
 
@@ -266,7 +266,7 @@ func TestGGCRMount(t *testing.T) {
 	if diff := cmp.Diff(want, mounted); diff != "" {
 		t.Errorf("mounted blobs (-want +got):\n%s", diff)
 	}
-	got, err := remote.Image(dst, ggcrOpts(t, a, nil)...)
+	got, err := remote.Image(dst, ggcrOpts(t, reg, a, nil)...)
 	if err != nil {
 		t.Fatalf("read mounted image: %v", err)
 	}
@@ -278,7 +278,7 @@ func TestGGCRMount(t *testing.T) {
 func TestGGCRCatalog(t *testing.T) {
 	t.Parallel()
 	reg := startRegistry(t)
-	opts := ggcrOpts(t, &authn.Basic{Username: reg.user, Password: reg.password}, nil)
+	opts := ggcrOpts(t, reg, &authn.Basic{Username: reg.user, Password: reg.password}, nil)
 	img, err := random.Image(256, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +316,7 @@ func TestGGCRCatalog(t *testing.T) {
 
 	other, otherPW := testserver.RandomName("u"), testserver.RandomName("pw-")
 	reg.srv.CreateUser(t, other, otherPW, false)
-	otherOpts := ggcrOpts(t, &authn.Basic{Username: other, Password: otherPW}, nil)
+	otherOpts := ggcrOpts(t, reg, &authn.Basic{Username: other, Password: otherPW}, nil)
 	cat, err = remote.Catalog(t.Context(), registryName, otherOpts...)
 	if err != nil {
 		t.Fatalf("catalog as %s: %v", other, err)

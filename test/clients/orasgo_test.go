@@ -22,7 +22,8 @@ import (
 )
 
 // orasRepo returns an oras-go repository client for repo over plain HTTP
-// with cred.
+// with cred. Its requests go through a recorder under oras-go's retrying
+// transport, so a 5xx that a retry hid still fails the test.
 func orasRepo(t testing.TB, reg *registry, repo string, cred auth.Credential) *remote.Repository {
 	t.Helper()
 	r, err := remote.NewRepository(reg.host + "/" + repo)
@@ -31,7 +32,7 @@ func orasRepo(t testing.TB, reg *registry, repo string, cred auth.Credential) *r
 	}
 	r.PlainHTTP = true
 	r.Client = &auth.Client{
-		Client:     retry.DefaultClient,
+		Client:     &http.Client{Transport: retry.NewTransport(newRecorder(t, reg))},
 		Cache:      auth.NewCache(),
 		Credential: auth.StaticCredential(reg.host, cred),
 	}

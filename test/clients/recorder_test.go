@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"testing"
 )
 
 // recorder is an http.RoundTripper that remembers every request a client
@@ -26,7 +27,20 @@ type recorded struct {
 	status        int
 }
 
-func newRecorder() *recorder { return &recorder{base: http.DefaultTransport} }
+// newRecorder returns a recorder over reg's transport. When the test ends
+// it fails the test if any request got a 5xx status: client libraries
+// retry those quietly, which would hide server errors.
+func newRecorder(t testing.TB, reg *registry) *recorder {
+	r := &recorder{base: reg.transport}
+	t.Cleanup(func() {
+		for _, req := range r.all() {
+			if req.status >= 500 {
+				t.Errorf("%s %s?%s: status %d (the client retried)", req.method, req.path, req.query.Encode(), req.status)
+			}
+		}
+	})
+	return r
+}
 
 // RoundTrip implements http.RoundTripper.
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {

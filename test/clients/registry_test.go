@@ -21,13 +21,22 @@ type registry struct {
 	host     string
 	user     string
 	password string
+	// transport carries every in-process client's requests to srv. Its
+	// idle connections are closed before the server stops: the server's
+	// graceful shutdown waits for connections that never carried a
+	// request, which Go's transport leaves behind when a dial loses a race.
+	transport *http.Transport
 }
 
 // startRegistry starts a server for the test and creates its user.
 func startRegistry(t testing.TB) *registry {
 	t.Helper()
 	srv := testserver.Start(t, testserver.Options{})
-	r := &registry{srv: srv, host: srv.Host, user: testserver.RandomName("u"), password: testserver.RandomName("pw-")}
+	r := &registry{
+		srv: srv, host: srv.Host, user: testserver.RandomName("u"), password: testserver.RandomName("pw-"),
+		transport: http.DefaultTransport.(*http.Transport).Clone(),
+	}
+	t.Cleanup(r.transport.CloseIdleConnections) // runs before the server stops
 	srv.CreateUser(t, r.user, r.password, false)
 	return r
 }
@@ -71,7 +80,7 @@ func (r *registry) do(t testing.TB, method, path, accept string) (*http.Response
 		if bearer != "" {
 			req.Header.Set("Authorization", "Bearer "+bearer)
 		}
-		return roundTrip(t, req)
+		return r.roundTrip(t, req)
 	}
 	resp, body := send("")
 	ch := resp.Header.Get("WWW-Authenticate")
@@ -91,7 +100,7 @@ func (r *registry) do(t testing.TB, method, path, accept string) (*http.Response
 		t.Fatal(err)
 	}
 	req.SetBasicAuth(r.user, r.password)
-	tresp, tbody := roundTrip(t, req)
+	tresp, tbody := r.roundTrip(t, req)
 	if tresp.StatusCode != http.StatusOK {
 		t.Fatalf("token endpoint %s: %s: %s", req.URL, tresp.Status, tbody)
 	}
@@ -104,9 +113,9 @@ func (r *registry) do(t testing.TB, method, path, accept string) (*http.Response
 	return send(tok.Token)
 }
 
-func roundTrip(t testing.TB, req *http.Request) (*http.Response, []byte) {
+func (r *registry) roundTrip(t testing.TB, req *http.Request) (*http.Response, []byte) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := r.transport.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}

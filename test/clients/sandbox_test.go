@@ -189,6 +189,7 @@ func (s *sandbox) failCmd(c cmd) string {
 	if err == nil {
 		s.t.Fatalf("%s %s succeeded, want failure\nstdout:\n%s", filepath.Base(c.bin), strings.Join(c.args, " "), out)
 	}
+	s.t.Logf("failed as expected: %s", strings.TrimSpace(out+errOut))
 	return out + errOut
 }
 

@@ -92,17 +92,6 @@ func (u *user) apiToken(t *testing.T, scopes ...string) string {
 	return tok
 }
 
-// forEachBackend runs fn as one parallel subtest per backend, each with its
-// own server.
-func forEachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, newEnv(t, b.opt))
-		})
-	}
-}
-
 // forEachBackendNoServer runs fn as one parallel subtest per backend,
 // leaving it to start the servers it needs.
 func forEachBackendNoServer(t *testing.T, fn func(t *testing.T, b backend)) {

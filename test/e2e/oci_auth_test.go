@@ -109,9 +109,11 @@ func testAuth(t *testing.T, e *env) {
 			}
 		}
 		access := tokenAccess(t, body.Token)
+		foundOwn := false
 		for _, a := range access {
 			switch a.Name {
 			case own:
+				foundOwn = true
 				if !slices.Contains(a.Actions, "pull") || !slices.Contains(a.Actions, "push") {
 					t.Errorf("own repository granted %q, want pull and push", a.Actions)
 				}
@@ -120,6 +122,9 @@ func testAuth(t *testing.T, e *env) {
 					t.Errorf("other user's repository granted %q, want nothing", a.Actions)
 				}
 			}
+		}
+		if !foundOwn {
+			t.Errorf("token access claim %+v has no entry for %s", access, own)
 		}
 
 		e.withAuth(basicAuth(alice.name, "not-"+alice.pass)).do(t, http.MethodGet, realm+"?"+q.Encode(), nil).

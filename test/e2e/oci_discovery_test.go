@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"testing"
@@ -137,6 +138,19 @@ func testDiscovery(t *testing.T, e *env) {
 		}
 	})
 
+	t.Run("NoTags", func(t *testing.T) {
+		t.Parallel()
+		untagged := owner.name + "/tags-none"
+		c := owner.bearer(t, scope(untagged, "pull,push"))
+		d := ociImage(t, c, untagged)
+		d.push(t, c, untagged, d.digest)
+		l, r := listTags(t, c, repoPath(untagged, "tags/list"))
+		if diff := cmp.Diff(tagList{Name: untagged, Tags: []string{}}, l); diff != "" {
+			t.Errorf("tags of an untagged repository (-want +got):\n%s", diff)
+		}
+		r.wantHeader(t, "Link", "")
+	})
+
 	t.Run("UnknownRepo", func(t *testing.T) {
 		t.Parallel()
 		missing := owner.name + "/no-tags-here"
@@ -250,7 +264,7 @@ func testReferrers(t *testing.T, e *env) {
 			{sigConfigType, []string{sig.digest}},
 			{"application/vnd.example.none", nil},
 		} {
-			got, r := referrers(t, c, repo, subject.digest, "?artifactType="+tc.artifactType)
+			got, r := referrers(t, c, repo, subject.digest, "?artifactType="+url.QueryEscape(tc.artifactType))
 			r.wantHeader(t, "OCI-Filters-Applied", "artifactType")
 			wantSub := map[string]descriptor{}
 			for _, d := range tc.want {

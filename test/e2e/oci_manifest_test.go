@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,6 +63,26 @@ func testManifestPush(t *testing.T, e *env) {
 			wantManifest(t, c, repo, byDigest.digest, byDigest)
 		})
 	}
+
+	t.Run("ExactBytes", func(t *testing.T) {
+		t.Parallel()
+		// Indented, with keys out of the usual order and a trailing
+		// newline: the registry keeps the bytes as sent.
+		base := ociImage(t, c, repo)
+		var m map[string]any
+		if err := json.Unmarshal(base.body, &m); err != nil {
+			t.Fatal(err)
+		}
+		body, err := json.MarshalIndent(m, "", "    ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = append(body, '\n')
+		d := doc{body: body, digest: sha256Digest(body), mediaType: mtOCIManifest}
+		d.push(t, c, repo, "exact-bytes")
+		wantManifest(t, c, repo, "exact-bytes", d)
+		wantManifest(t, c, repo, d.digest, d)
+	})
 
 	t.Run("ContentTypeParametersIgnored", func(t *testing.T) {
 		t.Parallel()
@@ -203,17 +224,13 @@ func testManifestPush(t *testing.T, e *env) {
 		t.Parallel()
 		bc := owner.basic()
 		d := ociImage(t, c, repo)
-		for _, name := range []string{
-			owner.name + "/UpperCase",
-			owner.name + "//double-slash",
-			owner.name + "/trailing-",
-			owner.name + "/-leading",
-			owner.name + "/dot..dot",
-			owner.name + "/under___score",
-		} {
-			bc.do(t, http.MethodPost, repoPath(name, "blobs/uploads/"), nil).wantError(t, http.StatusBadRequest, "NAME_INVALID")
-			putManifest(t, bc, name, "latest", d.mediaType, d.body).wantError(t, http.StatusBadRequest, "NAME_INVALID")
-			bc.do(t, http.MethodGet, repoPath(name, "manifests/latest"), nil).wantError(t, http.StatusBadRequest, "NAME_INVALID")
+		for _, suffix := range []string{"/UpperCase", "//double-slash", "/trailing-", "/-leading", "/dot..dot", "/under___score"} {
+			name := owner.name + suffix
+			t.Run(strings.Trim(suffix, "/"), func(t *testing.T) {
+				bc.do(t, http.MethodPost, repoPath(name, "blobs/uploads/"), nil).wantError(t, http.StatusBadRequest, "NAME_INVALID")
+				putManifest(t, bc, name, "latest", d.mediaType, d.body).wantError(t, http.StatusBadRequest, "NAME_INVALID")
+				bc.do(t, http.MethodGet, repoPath(name, "manifests/latest"), nil).wantError(t, http.StatusBadRequest, "NAME_INVALID")
+			})
 		}
 	})
 

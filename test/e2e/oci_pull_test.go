@@ -117,6 +117,19 @@ func testPull(t *testing.T, e *env) {
 		r.wantHeader(t, "Content-Range", "bytes */1000")
 	})
 
+	t.Run("OtherRepository", func(t *testing.T) {
+		t.Parallel()
+		// Blobs and manifests belong to repositories: another repository
+		// of the same owner does not serve them.
+		sibling := owner.name + "/pull-sibling"
+		sc := owner.bearer(t, scope(sibling, "pull,push"))
+		pushBlob(t, sc, sibling, mtOCILayer, randBytes(t, 10))
+		sc.do(t, http.MethodGet, repoPath(sibling, "blobs/"+blob.Digest), nil).wantError(t, http.StatusNotFound, "BLOB_UNKNOWN")
+		sc.do(t, http.MethodHead, repoPath(sibling, "blobs/"+blob.Digest), nil).want(t, http.StatusNotFound)
+		sc.do(t, http.MethodGet, repoPath(sibling, "manifests/"+img.digest), nil).wantError(t, http.StatusNotFound, "MANIFEST_UNKNOWN")
+		sc.do(t, http.MethodGet, repoPath(sibling, "manifests/v1"), nil).wantError(t, http.StatusNotFound, "MANIFEST_UNKNOWN")
+	})
+
 	t.Run("BlobUnknown", func(t *testing.T) {
 		t.Parallel()
 		d := randDigest(t)

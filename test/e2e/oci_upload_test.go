@@ -125,6 +125,19 @@ func testUpload(t *testing.T, e *env) {
 		wantBlob(t, c, repo, d, data)
 	})
 
+	t.Run("PatchWithoutContentRange", func(t *testing.T) {
+		t.Parallel()
+		// Docker and go-containerregistry stream a layer in one PATCH
+		// without Content-Range.
+		data := randBytes(t, 2222)
+		d := sha256Digest(data)
+		loc := startUpload(t, c, repo)
+		r := c.do(t, http.MethodPatch, loc, data, "Content-Type", "application/octet-stream").want(t, http.StatusAccepted)
+		r.wantHeader(t, "Range", "0-2221")
+		c.do(t, http.MethodPut, withQuery(t, r.location(t), "digest", d), nil).want(t, http.StatusCreated)
+		wantBlob(t, c, repo, d, data)
+	})
+
 	t.Run("UploadStatus", func(t *testing.T) {
 		t.Parallel()
 		data := randBytes(t, 1200)

@@ -24,8 +24,8 @@ func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request, req *reque
 	ref := req.route.Ref
 	var c artifact.Content
 	if oci.IsDigest(ref) {
-		digest, err := parseDigest(ref)
-		if err != nil {
+		var digest string
+		if digest, err = parseDigest(ref); err != nil {
 			return err
 		}
 		c, err = h.opt.Artifacts.GetContent(r.Context(), repo.ID, digest)

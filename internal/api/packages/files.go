@@ -71,10 +71,7 @@ func uploadBody(r *http.Request) (io.Reader, error) {
 func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path) error {
 	f, rd, err := h.opt.Artifacts.OpenFile(r.Context(), p.fileRef(), r.Method == http.MethodGet)
 	if err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package file does not exist")
-		}
-		return err
+		return h.notFound(r, p, err)
 	}
 	defer rd.Close()
 	hd := w.Header()
@@ -100,10 +97,7 @@ func contentDisposition(name string) string {
 
 func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path) error {
 	if err := h.opt.Artifacts.DeleteFile(r.Context(), p.fileRef()); err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package file does not exist")
-		}
-		return err
+		return h.notFound(r, p, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -118,4 +112,17 @@ func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path) 
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// notFound words a lookup failure as Gitea does: "package does not exist"
+// when the package or version is missing, "package file does not exist"
+// when only the file is. Other errors pass through.
+func (h *Handler) notFound(r *http.Request, p path, err error) error {
+	if !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
+		return fail(http.StatusNotFound, "package does not exist")
+	}
+	return fail(http.StatusNotFound, "package file does not exist")
 }

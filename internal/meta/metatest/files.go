@@ -99,6 +99,27 @@ func tagTests() []test {
 			_, err = f.s.GetTag(f.ctx, r.ID+1000, "latest")
 			wantKind(t, "GetTag(other repository)", err, errs.NotFound)
 		}},
+		{"GetTaggedVersion", func(t *testing.T, f *fixture) {
+			r := f.repo("oci", "app")
+			v1 := f.manifest(r.ID, "m1")
+			v2 := f.manifest(r.ID, "m2")
+			f.ok(f.s.PutTag(f.ctx, r.ID, "latest", v1.ID))
+			got, err := f.s.GetTaggedVersion(f.ctx, r.ID, "latest")
+			f.ok(err)
+			want, err := f.s.GetVersionByID(f.ctx, v1.ID)
+			f.ok(err)
+			wantEqual(t, "GetTaggedVersion", got, want)
+			f.ok(f.s.PutTag(f.ctx, r.ID, "latest", v2.ID))
+			got, err = f.s.GetTaggedVersion(f.ctx, r.ID, "latest")
+			f.ok(err)
+			if got.ID != v2.ID {
+				t.Errorf("GetTaggedVersion after move = version %d, want %d", got.ID, v2.ID)
+			}
+			_, err = f.s.GetTaggedVersion(f.ctx, r.ID, "missing")
+			wantKind(t, "GetTaggedVersion(missing)", err, errs.NotFound)
+			_, err = f.s.GetTaggedVersion(f.ctx, r.ID+1000, "latest")
+			wantKind(t, "GetTaggedVersion(other repository)", err, errs.NotFound)
+		}},
 		{"Move", func(t *testing.T, f *fixture) {
 			r := f.repo("oci", "app")
 			v1 := f.manifest(r.ID, "m1")
@@ -151,7 +172,7 @@ func tagTests() []test {
 					t.Errorf("tag %+v, want version %d in repository %d", tg, want, r.ID)
 				}
 			}
-			wantEqual(t, "ListTags names", gotNames, []string{"B", "a", "latest", "v1", "v1.0"})
+			wantEqual(t, "ListTags names", gotNames, []string{"a", "B", "latest", "v1", "v1.0"})
 
 			var paged []meta.Tag
 			p := meta.Page{Limit: 2}

@@ -79,6 +79,8 @@ func txTests() []test {
 		}},
 		{"ContinuesAfterError", func(t *testing.T, f *fixture) {
 			f.namespace("taken")
+			u := f.user("user")
+			f.user("other")
 			r := f.repo("oci", "app")
 			f.ok(f.s.CreateUpload(f.ctx, &meta.Upload{ID: "u", RepoID: r.ID}))
 			f.ok(f.s.Tx(f.ctx, func(q meta.Queries) error {
@@ -90,6 +92,9 @@ func txTests() []test {
 				wantKind(t, "PutTag(missing version)", q.PutTag(f.ctx, r.ID, "t", 1<<40), errs.NotFound)
 				wantKind(t, "UpdateUpload(stale)", q.UpdateUpload(f.ctx, "u", 7, 9, nil), errs.Conflict)
 				wantKind(t, "LinkBlob(unrecorded)", q.LinkBlob(f.ctx, r.ID, digestOf("missing")), errs.NotFound)
+				u.Name = "OTHER"
+				wantKind(t, "UpdateUser(taken name)", q.UpdateUser(f.ctx, u), errs.Exists)
+				wantKind(t, "CreateUpload(taken id)", q.CreateUpload(f.ctx, &meta.Upload{ID: "u", RepoID: r.ID}), errs.Exists)
 				return writeAll(f, q, "fresh")
 			}))
 			if _, err := f.s.GetRepo(f.ctx, "oci", "fresh/app"); err != nil {

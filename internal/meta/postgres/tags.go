@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,11 +46,29 @@ func (q *queries) GetTag(ctx context.Context, repoID int64, name string) (meta.T
 	return t, wrap("get tag", missing(err, "tag not found"))
 }
 
-// ListTags implements meta.Tags. Names compare bytewise.
+// GetTaggedVersion implements meta.Tags.
+func (q *queries) GetTaggedVersion(ctx context.Context, repoID int64, name string) (meta.Version, error) {
+	v, err := scanVersion(q.db.QueryRow(ctx, `SELECT `+taggedVersionCols+` FROM tags t
+		JOIN versions v ON v.id = t.version_id
+		WHERE t.repo_id = $1 AND t.name = $2`, repoID, name))
+	return v, wrap("get tagged version", missing(err, "tag not found"))
+}
+
+// taggedVersionCols are versionCols of the versions table aliased v.
+var taggedVersionCols = func() string {
+	cols := strings.Split(versionCols, ",")
+	for i, c := range cols {
+		cols[i] = "v." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// ListTags implements meta.Tags.
 func (q *queries) ListTags(ctx context.Context, repoID int64, p meta.Page) ([]meta.Tag, error) {
 	ts, err := list(ctx, q.db, scanTag, `SELECT `+tagCols+` FROM tags t
 		JOIN versions v ON v.id = t.version_id
-		WHERE t.repo_id = $1 AND t.name > $2 ORDER BY t.name LIMIT $3`,
+		WHERE t.repo_id = $1 AND (lower(t.name), t.name) > (lower($2), $2)
+		ORDER BY lower(t.name), t.name LIMIT $3`,
 		repoID, p.After, limit(p.Limit))
 	return ts, wrap("list tags", err)
 }

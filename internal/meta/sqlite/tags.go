@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strings"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
@@ -42,12 +43,30 @@ func (q *queries) GetTag(ctx context.Context, repoID int64, name string) (meta.T
 	return t, wrap("get tag", missing(err, "tag not found"))
 }
 
-// ListTags implements meta.Tags. Names compare bytewise.
+// GetTaggedVersion implements meta.Tags.
+func (q *queries) GetTaggedVersion(ctx context.Context, repoID int64, name string) (meta.Version, error) {
+	v, err := scanVersion(q.rd.QueryRowContext(ctx, `SELECT `+taggedVersionCols+` FROM tags t
+		JOIN versions v ON v.id = t.version_id
+		WHERE t.repo_id = ? AND t.name = ?`, repoID, name))
+	return v, wrap("get tagged version", missing(err, "tag not found"))
+}
+
+// taggedVersionCols are versionCols of the versions table aliased v.
+var taggedVersionCols = func() string {
+	cols := strings.Split(versionCols, ",")
+	for i, c := range cols {
+		cols[i] = "v." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// ListTags implements meta.Tags.
 func (q *queries) ListTags(ctx context.Context, repoID int64, p meta.Page) ([]meta.Tag, error) {
 	ts, err := list(ctx, q.rd, scanTag, `SELECT `+tagCols+` FROM tags t
 		JOIN versions v ON v.id = t.version_id
-		WHERE t.repo_id = ? AND t.name > ? ORDER BY t.name LIMIT ?`,
-		repoID, p.After, limit(p.Limit))
+		WHERE t.repo_id = ? AND (lower(t.name), t.name) > (lower(?), ?)
+		ORDER BY lower(t.name), t.name LIMIT ?`,
+		repoID, p.After, p.After, limit(p.Limit))
 	return ts, wrap("list tags", err)
 }
 
