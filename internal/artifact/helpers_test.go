@@ -216,6 +216,13 @@ func readAll(t testing.TB, r io.ReadCloser) []byte {
 	return data
 }
 
+// readAllErr reads and closes r; for goroutines, which must not stop the
+// test.
+func readAllErr(r io.ReadCloser) ([]byte, error) {
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
 // wantKind reports an error unless err is of kind k.
 func wantKind(t testing.TB, what string, err error, k errs.Kind) {
 	t.Helper()

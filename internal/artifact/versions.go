@@ -102,6 +102,17 @@ func (s *Service) GetTaggedContent(ctx context.Context, repoID int64, tag string
 	return s.content(ctx, v)
 }
 
+// FindTaggedContent is GetTaggedContent for a repository given by type and
+// name, in one store lookup: the path of a pull by tag. Errors:
+// errs.NotFound when the repository or the tag does not exist.
+func (s *Service) FindTaggedContent(ctx context.Context, typ, repoName, tag string) (Content, error) {
+	v, err := s.meta.FindTaggedVersion(ctx, typ, repoName, tag)
+	if err != nil {
+		return Content{}, fmt.Errorf("tag %s: %w", tag, err)
+	}
+	return s.content(ctx, v)
+}
+
 func (s *Service) content(ctx context.Context, v meta.Version) (Content, error) {
 	if v.BlobDigest == "" {
 		return Content{}, errs.E(errs.NotFound, "version %s has no content", v.Version)

@@ -151,6 +151,10 @@ type Tags interface {
 	// lookup: the path a pull by tag takes. Errors: errs.NotFound when the
 	// tag does not exist.
 	GetTaggedVersion(ctx context.Context, repoID int64, name string) (Version, error)
+	// FindTaggedVersion is GetTaggedVersion for a repository given by type
+	// and name (case-insensitive), still in one lookup. Errors:
+	// errs.NotFound when the repository or the tag does not exist.
+	FindTaggedVersion(ctx context.Context, typ, repoName, tag string) (Version, error)
 	// ListTags returns a repository's tags in lexical order as the
 	// distribution spec means it: case-insensitive, ties broken bytewise;
 	// paged by name in that order.

@@ -17,26 +17,9 @@ import (
 )
 
 func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request, req *request) error {
-	repo, err := h.repo(r, req)
+	c, err := h.lookupManifest(r, req)
 	if err != nil {
 		return err
-	}
-	ref := req.route.Ref
-	var c artifact.Content
-	if oci.IsDigest(ref) {
-		var digest string
-		if digest, err = parseDigest(ref); err != nil {
-			return err
-		}
-		c, err = h.opt.Artifacts.GetContent(r.Context(), repo.ID, digest)
-	} else {
-		if err := oci.ValidTag(ref); err != nil {
-			return newError(codeManifestInvalid, "invalid tag")
-		}
-		c, err = h.opt.Artifacts.GetTaggedContent(r.Context(), repo.ID, ref)
-	}
-	if err != nil {
-		return as(err, errs.NotFound, codeManifestUnknown)
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", c.MediaType)
@@ -48,6 +31,36 @@ func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request, req *reque
 		w.Write(c.Data)
 	}
 	return nil
+}
+
+// lookupManifest finds the manifest a request names. A tag is resolved
+// in one lookup; only when that fails is the repository looked up, to
+// tell NAME_UNKNOWN from MANIFEST_UNKNOWN.
+func (h *Handler) lookupManifest(r *http.Request, req *request) (artifact.Content, error) {
+	ref := req.route.Ref
+	if !oci.IsDigest(ref) {
+		if err := oci.ValidTag(ref); err != nil {
+			return artifact.Content{}, newError(codeManifestInvalid, "invalid tag")
+		}
+		c, err := h.opt.Artifacts.FindTaggedContent(r.Context(), RepoType, req.route.Name, ref)
+		if !errs.Is(err, errs.NotFound) {
+			return c, err
+		}
+		if _, err := h.repo(r, req); err != nil {
+			return c, err
+		}
+		return c, newError(codeManifestUnknown, "manifest unknown")
+	}
+	digest, err := parseDigest(ref)
+	if err != nil {
+		return artifact.Content{}, err
+	}
+	repo, err := h.repo(r, req)
+	if err != nil {
+		return artifact.Content{}, err
+	}
+	c, err := h.opt.Artifacts.GetContent(r.Context(), repo.ID, digest)
+	return c, as(err, errs.NotFound, codeManifestUnknown)
 }
 
 func (h *Handler) putManifest(w http.ResponseWriter, r *http.Request, req *request) error {

@@ -1,6 +1,7 @@
 package metatest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,16 @@ func tagTests() []test {
 			wantKind(t, "GetTaggedVersion(missing)", err, errs.NotFound)
 			_, err = f.s.GetTaggedVersion(f.ctx, r.ID+1000, "latest")
 			wantKind(t, "GetTaggedVersion(other repository)", err, errs.NotFound)
+
+			found, err := f.s.FindTaggedVersion(f.ctx, "oci", strings.ToUpper(r.Name), "latest")
+			f.ok(err)
+			wantEqual(t, "FindTaggedVersion", found, got)
+			_, err = f.s.FindTaggedVersion(f.ctx, "generic", r.Name, "latest")
+			wantKind(t, "FindTaggedVersion(other type)", err, errs.NotFound)
+			_, err = f.s.FindTaggedVersion(f.ctx, "oci", r.Name+"x", "latest")
+			wantKind(t, "FindTaggedVersion(missing repository)", err, errs.NotFound)
+			_, err = f.s.FindTaggedVersion(f.ctx, "oci", r.Name, "missing")
+			wantKind(t, "FindTaggedVersion(missing tag)", err, errs.NotFound)
 		}},
 		{"Move", func(t *testing.T, f *fixture) {
 			r := f.repo("oci", "app")

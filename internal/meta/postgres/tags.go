@@ -54,6 +54,15 @@ func (q *queries) GetTaggedVersion(ctx context.Context, repoID int64, name strin
 	return v, wrap("get tagged version", missing(err, "tag not found"))
 }
 
+// FindTaggedVersion implements meta.Tags.
+func (q *queries) FindTaggedVersion(ctx context.Context, typ, repoName, tag string) (meta.Version, error) {
+	v, err := scanVersion(q.db.QueryRow(ctx, `SELECT `+taggedVersionCols+` FROM repositories r
+		JOIN tags t ON t.repo_id = r.id
+		JOIN versions v ON v.id = t.version_id
+		WHERE r.type = $1 AND r.lower_name = $2 AND t.name = $3`, typ, strings.ToLower(repoName), tag))
+	return v, wrap("find tagged version", missing(err, "tag not found"))
+}
+
 // taggedVersionCols are versionCols of the versions table aliased v.
 var taggedVersionCols = func() string {
 	cols := strings.Split(versionCols, ",")

@@ -51,6 +51,15 @@ func (q *queries) GetTaggedVersion(ctx context.Context, repoID int64, name strin
 	return v, wrap("get tagged version", missing(err, "tag not found"))
 }
 
+// FindTaggedVersion implements meta.Tags.
+func (q *queries) FindTaggedVersion(ctx context.Context, typ, repoName, tag string) (meta.Version, error) {
+	v, err := scanVersion(q.rd.QueryRowContext(ctx, `SELECT `+taggedVersionCols+` FROM repositories r
+		JOIN tags t ON t.repo_id = r.id
+		JOIN versions v ON v.id = t.version_id
+		WHERE r.type = ? AND r.lower_name = ? AND t.name = ?`, typ, strings.ToLower(repoName), tag))
+	return v, wrap("find tagged version", missing(err, "tag not found"))
+}
+
 // taggedVersionCols are versionCols of the versions table aliased v.
 var taggedVersionCols = func() string {
 	cols := strings.Split(versionCols, ",")

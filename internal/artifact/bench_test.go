@@ -1,0 +1,76 @@
+package artifact_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"wharf/internal/artifact"
+	"wharf/internal/meta"
+)
+
+// BenchmarkGetTaggedContent measures a manifest pull by tag, the hot path
+// of every image pull, with and without the content cache.
+func BenchmarkGetTaggedContent(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		cache int64
+	}{
+		{name: "cached"},
+		{name: "uncached", cache: -1},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := newEnv(b, artifact.Options{ContentCacheBytes: bc.cache})
+			ctx := b.Context()
+			repo := e.repo(b, "oci", "alice/bench")
+			var refs []meta.Ref
+			for i := range 8 {
+				refs = append(refs, blobRef(e.push(b, repo.ID, []byte(fmt.Sprintf("layer %d", i)))))
+			}
+			doc := manifest(string(bytes.Repeat([]byte("x"), 1000)), refs...)
+			for i := range 50 {
+				e.put(b, repo.ID, manifest(fmt.Sprint(i)), fmt.Sprintf("v%d", i))
+			}
+			e.put(b, repo.ID, doc, "latest", refs...)
+
+			b.Run("serial", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					c, err := e.svc.GetTaggedContent(ctx, repo.ID, "latest")
+					if err != nil || len(c.Data) != len(doc) {
+						b.Fatalf("GetTaggedContent: %d bytes, %v", len(c.Data), err)
+					}
+				}
+			})
+			b.Run("parallel", func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						c, err := e.svc.GetTaggedContent(ctx, repo.ID, "latest")
+						if err != nil || len(c.Data) != len(doc) {
+							b.Errorf("GetTaggedContent: %d bytes, %v", len(c.Data), err)
+							return
+						}
+					}
+				})
+			})
+		})
+	}
+}
+
+// BenchmarkPutBlob measures a monolithic 1 MiB blob push: session, write,
+// verify, commit and link.
+func BenchmarkPutBlob(b *testing.B) {
+	e := newEnv(b, artifact.Options{})
+	ctx := b.Context()
+	repo := e.repo(b, "oci", "alice/benchput")
+	data := randBytes(1<<20, 1)
+	d := sha256Digest(data)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
