@@ -70,6 +70,9 @@ func hostOf(u string) string {
 type request struct {
 	route     Route
 	principal auth.Principal
+	// credentials is set when the request carried valid credentials, an
+	// anonymous token among them.
+	credentials bool
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, req *request) error
@@ -134,7 +137,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if route.Kind == RouteAuth {
 		return ep.fn(w, r, req)
 	}
-	if req.principal, err = h.authenticate(r); err != nil {
+	if req.principal, req.credentials, err = h.authenticate(r); err != nil {
 		return h.challenge(w, route, ep.action, err)
 	}
 	httpx.SetUser(r, req.principal.Name)
@@ -149,12 +152,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	return ep.fn(w, r, req)
 }
 
-func (h *Handler) authenticate(r *http.Request) (auth.Principal, error) {
+// authenticate returns who the request acts as and whether it presented
+// credentials at all.
+func (h *Handler) authenticate(r *http.Request) (auth.Principal, bool, error) {
 	c, err := auth.ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return auth.Principal{}, err
+		return auth.Principal{}, false, err
 	}
-	return h.opt.Auth.Authenticate(r.Context(), c)
+	p, err := h.opt.Auth.Authenticate(r.Context(), c)
+	return p, c.Kind != auth.None, err
 }
 
 // authorize answers whether the principal may do act on the request's
@@ -194,8 +200,11 @@ func (h *Handler) challenge(w http.ResponseWriter, route Route, act auth.Action,
 	return newError(codeUnauthorized, errs.Message(cause))
 }
 
+// base answers the version check. A request without credentials is
+// challenged so that clients learn where to get a token; any valid
+// credential, an anonymous token included, is welcome.
 func (h *Handler) base(w http.ResponseWriter, r *http.Request, req *request) error {
-	if req.principal.Anonymous() {
+	if !req.credentials {
 		return h.challenge(w, req.route, "", errs.E(errs.Unauthenticated, "authentication required"))
 	}
 	w.Header().Set("Content-Type", "application/json")
