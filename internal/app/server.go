@@ -88,8 +88,33 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			return nil
 		})
 	}
+	g.Go(func() error {
+		a.gaugeLoop(gctx)
+		return nil
+	})
 	return g.Wait()
 }
+
+// gaugeLoop keeps the gauges that count rows of the metadata store
+// current, reading them every gaugeEvery.
+func (a *App) gaugeLoop(ctx context.Context) {
+	t := time.NewTicker(gaugeEvery)
+	defer t.Stop()
+	for {
+		if n, err := a.Artifacts.OpenUploads(ctx); err == nil {
+			a.metrics.UploadSessions.Set(float64(n))
+		} else if ctx.Err() == nil {
+			a.log.Warn("counting upload sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+const gaugeEvery = 10 * time.Second
 
 func (a *App) gcLoop(ctx context.Context) {
 	t := time.NewTicker(a.cfg.GC.Interval)

@@ -184,6 +184,11 @@ func (s *Service) PutBlob(ctx context.Context, repoID int64, digest string, r io
 	return b, nil
 }
 
+// OpenUploads reports how many upload sessions are open.
+func (s *Service) OpenUploads(ctx context.Context) (int64, error) {
+	return s.meta.CountUploads(ctx)
+}
+
 // CancelUpload ends an upload session and discards its data.
 func (s *Service) CancelUpload(ctx context.Context, repoID int64, id string) error {
 	unlock := s.locks.Lock("upload:" + id)

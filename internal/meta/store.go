@@ -199,6 +199,8 @@ type Uploads interface {
 	UpdateUpload(ctx context.Context, id string, from, size int64, state []byte) error
 	// DeleteUpload removes an upload session. Errors: errs.NotFound.
 	DeleteUpload(ctx context.Context, id string) error
+	// CountUploads reports how many upload sessions are open.
+	CountUploads(ctx context.Context) (int64, error)
 	// StaleUploads returns up to limit sessions not updated since cutoff.
 	StaleUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error)
 }

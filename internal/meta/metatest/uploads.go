@@ -111,6 +111,11 @@ func uploadTests() []test {
 			if len(us) != 1 {
 				t.Errorf("StaleUploads(limit 1) returned %d", len(us))
 			}
+			n, err := f.s.CountUploads(f.ctx)
+			f.ok(err)
+			if n != 4 {
+				t.Errorf("CountUploads = %d, want 4", n)
+			}
 		}},
 	}
 }

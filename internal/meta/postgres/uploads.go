@@ -86,6 +86,13 @@ func (q *queries) DeleteUpload(ctx context.Context, id string) error {
 	return wrap("delete upload", changed(tag, err, "upload not found"))
 }
 
+// CountUploads implements meta.Uploads.
+func (q *queries) CountUploads(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.db.QueryRow(ctx, `SELECT count(*) FROM uploads`).Scan(&n)
+	return n, wrap("count uploads", err)
+}
+
 // StaleUploads implements meta.Uploads. The least recently updated come
 // first; limit <= 0 means no limit.
 func (q *queries) StaleUploads(ctx context.Context, cutoff time.Time, limitN int) ([]meta.Upload, error) {
