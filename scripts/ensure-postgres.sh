@@ -7,11 +7,11 @@
 # Order of attempts: an already running server is used as is; otherwise an
 # existing local cluster on port 5432 is started; otherwise PostgreSQL is
 # installed from Debian and its cluster started. pg_hba.conf is changed only
-# when trust over TCP does not already work.
+# when trust over TCP does not already work. WHARF_PG_PORT overrides the port.
 set -euo pipefail
 
 host=127.0.0.1
-port=5432
+port=${WHARF_PG_PORT:-5432}
 db=test
 
 log() { echo "ensure-postgres: $*" >&2; }

@@ -101,26 +101,26 @@ func (r *report) writeTable(out io.Writer) error {
 		if len(sec.res) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\nblob %s\tsize\tmode\tMiB/s\tseconds\tserver peak RSS MiB\t\n", sec.name)
+		fmt.Fprintf(w, "\nblob %s\tsize\tmode\tMiB/s\tseconds\tserver peak RSS MiB\n", sec.name)
 		for _, b := range sec.res {
-			fmt.Fprintf(w, "\t%s\t%s\t%.1f\t%.2f\t%s\t\n", b.SizeLabel, b.Mode, b.MiBps, b.Seconds, kibToMiB(b.ServerPeakRSSKiB))
+			fmt.Fprintf(w, "\t%s\t%s\t%.1f\t%.2f\t%s\n", b.SizeLabel, b.Mode, b.MiBps, b.Seconds, kibToMiB(b.ServerPeakRSSKiB))
 		}
 	}
 	if len(r.Manifest) > 0 {
-		fmt.Fprintf(w, "\nmanifest by tag\tmethod\tconcurrency\treq/s\tp50 ms\tp99 ms\tmax ms\trequests\terrors\t\n")
+		fmt.Fprintf(w, "\nmanifest by tag\tmethod\tconcurrency\treq/s\tp50 ms\tp99 ms\tmax ms\trequests\terrors\n")
 		for _, m := range r.Manifest {
-			fmt.Fprintf(w, "\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%d\t\n",
+			fmt.Fprintf(w, "\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%d\n",
 				m.Method, m.Concurrency, m.ReqPerSec, m.P50Ms, m.P99Ms, m.MaxMs, m.Requests, m.Errors)
 		}
 	}
 	if i := r.Images; i != nil {
-		fmt.Fprintf(w, "\nsmall images\timages\tworkers\timages/s\tp50 ms\tp99 ms\tseconds\t\n")
-		fmt.Fprintf(w, "\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\t\n", i.Images, i.Workers, i.PerSecond, i.P50Ms, i.P99Ms, i.Seconds)
+		fmt.Fprintf(w, "\nsmall images\timages\tworkers\timages/s\tp50 ms\tp99 ms\tseconds\n")
+		fmt.Fprintf(w, "\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.2f\n", i.Images, i.Workers, i.PerSecond, i.P50Ms, i.P99Ms, i.Seconds)
 	}
 	if len(r.Memory) > 0 {
-		fmt.Fprintf(w, "\nserver memory MiB\tsection\tRSS before\tRSS after\tpeak before\tpeak after\t\n")
+		fmt.Fprintf(w, "\nserver memory MiB\tsection\tRSS before\tRSS after\tpeak before\tpeak after\n")
 		for _, m := range r.Memory {
-			fmt.Fprintf(w, "\t%s\t%s\t%s\t%s\t%s\t\n", m.Section,
+			fmt.Fprintf(w, "\t%s\t%s\t%s\t%s\t%s\n", m.Section,
 				kibToMiB(m.Before.RSSKiB), kibToMiB(m.After.RSSKiB), kibToMiB(m.Before.HWMKiB), kibToMiB(m.After.HWMKiB))
 		}
 	}

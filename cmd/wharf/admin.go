@@ -130,3 +130,37 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "migrations applied")
 	return a.Close()
 }
+
+func repoVisibility(ctx context.Context, args []string, public bool, stdout io.Writer) error {
+	var (
+		c   common
+		typ string
+	)
+	fs := newFlags("repo", &c)
+	fs.StringVar(&typ, "type", "oci", "repository type: oci or generic (generic names are OWNER/PACKAGE)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("repo: exactly one repository NAME is required")
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	repo, err := a.Artifacts.Repo(ctx, typ, pos[0])
+	if err != nil {
+		return fmt.Errorf("repo: %w", err)
+	}
+	if err := a.Artifacts.SetRepoPublic(ctx, repo.ID, public); err != nil {
+		return fmt.Errorf("repo: %w", err)
+	}
+	state := "private"
+	if public {
+		state = "public"
+	}
+	fmt.Fprintf(stdout, "%s %s is %s\n", typ, repo.Name, state)
+	return nil
+}

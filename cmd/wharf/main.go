@@ -15,6 +15,7 @@ const usage = `usage:
   wharf serve [--addr ADDR] [--data DIR] [--config FILE] [--public-url URL]
   wharf admin user create NAME --email EMAIL --password-stdin [--superuser] [--data DIR]
   wharf admin token create --user NAME [--scope SCOPE]... [--name NAME] [--ttl DURATION] [--data DIR]
+  wharf admin repo public|private NAME [--type oci|generic] [--data DIR]
   wharf admin gc [--data DIR]
   wharf admin migrate [--data DIR]
 
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCreate(ctx, args[3:], stdin, stdout)
 	case cmd(0) == "admin" && cmd(1) == "token" && cmd(2) == "create":
 		return tokenCreate(ctx, args[3:], stdout)
+	case cmd(0) == "admin" && cmd(1) == "repo" && (cmd(2) == "public" || cmd(2) == "private"):
+		return repoVisibility(ctx, args[3:], cmd(2) == "public", stdout)
 	case cmd(0) == "admin" && cmd(1) == "gc":
 		return gc(ctx, args[2:], stdout)
 	case cmd(0) == "admin" && cmd(1) == "migrate":
