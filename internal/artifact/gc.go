@@ -93,7 +93,8 @@ func (s *Service) deleteBlob(ctx context.Context, digest string, cutoff time.Tim
 	if err != nil || !deleted {
 		return false, err
 	}
-	if err := s.blobs.Delete(ctx, digest); err != nil {
+	// A digest the blob store cannot even name has no content to delete.
+	if err := s.blobs.Delete(ctx, digest); err != nil && !errs.Is(err, errs.Invalid) {
 		return false, fmt.Errorf("gc: delete blob %s: %w", digest, err)
 	}
 	s.cache.drop(digest)

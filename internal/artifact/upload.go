@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"wharf/internal/blob"
 	"wharf/internal/errs"
@@ -145,11 +147,24 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 	b := meta.Blob{Digest: digest, Size: size}
 	unlock := s.locks.Lock("blob:" + digest)
 	defer unlock()
+	// Content known not to match is refused before anything is recorded,
+	// so a bad push never leaves a record under a digest it does not have.
+	if strings.HasPrefix(digest, "sha256:") && digest != w.Digest() {
+		return meta.Blob{}, s.discard(ctx, w, errs.E(errs.Invalid, "digest mismatch: content is %s", w.Digest()))
+	}
 	if err := s.meta.PutBlob(ctx, b); err != nil {
-		return meta.Blob{}, fmt.Errorf("record blob %s: %w", digest, err)
+		if errs.Is(err, errs.Conflict) {
+			err = errs.E(errs.Invalid, "size mismatch: %s is %d bytes elsewhere", digest, size)
+		}
+		return meta.Blob{}, s.discard(ctx, w, err)
 	}
 	if err := w.Commit(ctx, digest, size); err != nil {
-		s.meta.DeleteUpload(ctx, w.ID())
+		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
+		// A record made for content that never arrived goes now; one that
+		// names a blob already stored stays.
+		if _, serr := s.blobs.Stat(ctx, digest); errs.Is(serr, errs.NotFound) {
+			s.meta.DeleteBlob(context.WithoutCancel(ctx), digest, s.now().Add(time.Hour))
+		}
 		return meta.Blob{}, fmt.Errorf("commit blob: %w", err)
 	}
 	err := s.meta.Tx(ctx, func(q meta.Queries) error {
@@ -167,6 +182,15 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 		return meta.Blob{}, fmt.Errorf("reference blob %s: %w", digest, err)
 	}
 	return b, nil
+}
+
+// discard ends an upload session that will not become a blob and returns
+// cause.
+func (s *Service) discard(ctx context.Context, w blob.Upload, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	s.blobs.DeleteUpload(ctx, w.ID())
+	s.meta.DeleteUpload(ctx, w.ID())
+	return cause
 }
 
 // PutBlob stores what r yields as the blob digest and links it to the

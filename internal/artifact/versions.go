@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -55,7 +56,8 @@ func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.V
 	if err != nil {
 		return meta.Version{}, fmt.Errorf("put version %s: %w", req.Digest, err)
 	}
-	s.cache.put(req.Digest, req.Content)
+	// The cache keeps its own copy: callers may reuse their buffer.
+	s.cache.put(req.Digest, bytes.Clone(req.Content))
 	return v, nil
 }
 
