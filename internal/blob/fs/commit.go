@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"wharf/internal/blob"
 	"wharf/internal/errs"
 )
 
@@ -35,7 +36,7 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 }
 
 func (u *upload) commit(ctx context.Context, digest string, size int64) error {
-	alg, want, err := parseDigest(digest)
+	alg, want, err := blob.ParseDigest(digest)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (u *upload) sum(ctx context.Context, alg string) (string, error) {
 	if alg == "sha256" {
 		return hex.EncodeToString(u.h.Sum(nil)), nil
 	}
-	h := newHash(alg)
+	h := blob.NewHash(alg)
 	bp := u.s.bufs.Get().(*[]byte)
 	defer u.s.bufs.Put(bp)
 	r := io.NewSectionReader(u.f, 0, u.size)

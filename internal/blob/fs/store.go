@@ -86,7 +86,7 @@ func (s *Store) sessionDir(id string) string { return filepath.Join(s.uploads, i
 // Stat returns the size of a committed blob.
 // Errors: errs.NotFound, errs.Invalid for a malformed digest.
 func (s *Store) Stat(ctx context.Context, digest string) (int64, error) {
-	alg, hex, err := parseDigest(digest)
+	alg, hex, err := blob.ParseDigest(digest)
 	if err != nil {
 		return 0, err
 	}
@@ -102,7 +102,7 @@ func (s *Store) Stat(ctx context.Context, digest string) (int64, error) {
 // closes it.
 // Errors: errs.NotFound, errs.Invalid for a malformed digest.
 func (s *Store) Open(ctx context.Context, digest string) (blob.Reader, error) {
-	alg, hex, err := parseDigest(digest)
+	alg, hex, err := blob.ParseDigest(digest)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Store) Open(ctx context.Context, digest string) (blob.Reader, error) {
 // already open keep reading the removed content.
 // Errors: errs.Invalid for a malformed digest.
 func (s *Store) Delete(ctx context.Context, digest string) error {
-	alg, hex, err := parseDigest(digest)
+	alg, hex, err := blob.ParseDigest(digest)
 	if err != nil {
 		return err
 	}

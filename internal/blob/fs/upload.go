@@ -31,7 +31,7 @@ var _ blob.Upload = (*upload)(nil)
 // NewUpload starts the upload session id.
 // Errors: errs.Invalid for a bad id, errs.Exists.
 func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
 	}
 	dir := s.sessionDir(id)
@@ -46,7 +46,7 @@ func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 		os.RemoveAll(dir)
 		return nil, errs.Wrap(errs.Other, "create upload "+id, err)
 	}
-	return &upload{s: s, id: id, f: f, h: newHash("sha256")}, nil
+	return &upload{s: s, id: id, f: f, h: blob.NewHash("sha256")}, nil
 }
 
 // ResumeUpload reopens session id at size with the state Sync returned
@@ -55,13 +55,13 @@ func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 // not fit size, errs.NotFound. An error of no kind means the session holds
 // fewer than size bytes: acknowledged data was lost.
 func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state []byte) (blob.Upload, error) {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
 	}
 	if size < 0 {
 		return nil, errs.E(errs.Invalid, "negative upload size %d", size)
 	}
-	h, err := unmarshalState(state, size)
+	h, err := blob.UnmarshalState(state, size)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state [
 // DeleteUpload discards session id; a missing session is not an error.
 // Errors: errs.Invalid for a bad id.
 func (s *Store) DeleteUpload(ctx context.Context, id string) error {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(s.sessionDir(id)); err != nil {
@@ -176,7 +176,7 @@ func (u *upload) Sync(ctx context.Context) ([]byte, error) {
 		}
 	}
 	u.dirsSynced = true
-	return marshalState(u.h, u.size)
+	return blob.MarshalState(u.h, u.size)
 }
 
 // Close releases the session's file; the session stays resumable. Closing

@@ -53,7 +53,7 @@ func (s *Store) Open(ctx context.Context, digest string) (blob.Reader, error) {
 }
 
 func (s *Store) get(digest string) ([]byte, error) {
-	if _, _, err := parseDigest(digest); err != nil {
+	if _, _, err := blob.ParseDigest(digest); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -68,7 +68,7 @@ func (s *Store) get(digest string) ([]byte, error) {
 // Delete removes a committed blob; a missing blob is not an error. Open
 // readers keep reading it. Errors: errs.Invalid for a malformed digest.
 func (s *Store) Delete(ctx context.Context, digest string) error {
-	if _, _, err := parseDigest(digest); err != nil {
+	if _, _, err := blob.ParseDigest(digest); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -80,7 +80,7 @@ func (s *Store) Delete(ctx context.Context, digest string) error {
 // NewUpload starts the upload session id.
 // Errors: errs.Invalid for a bad id, errs.Exists.
 func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -98,13 +98,13 @@ func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 // Errors: errs.Invalid for a bad id, a negative size or a state that does
 // not fit size, errs.NotFound.
 func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state []byte) (blob.Upload, error) {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
 	}
 	if size < 0 {
 		return nil, errs.E(errs.Invalid, "negative upload size %d", size)
 	}
-	h, err := unmarshalState(state, size)
+	h, err := blob.UnmarshalState(state, size)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state [
 // DeleteUpload discards session id; a missing session is not an error.
 // Errors: errs.Invalid for a bad id.
 func (s *Store) DeleteUpload(ctx context.Context, id string) error {
-	if err := checkID(id); err != nil {
+	if err := blob.CheckUploadID(id); err != nil {
 		return err
 	}
 	s.mu.Lock()

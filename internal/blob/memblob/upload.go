@@ -81,7 +81,7 @@ func (u *upload) Sync(ctx context.Context) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return marshalState(u.h, u.size)
+	return blob.MarshalState(u.h, u.size)
 }
 
 // Close releases the upload; the session stays resumable.
@@ -106,7 +106,7 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 		return errs.E(errs.NotFound, "upload %s unknown", u.id)
 	}
 	delete(u.s.uploads, u.id)
-	alg, want, err := parseDigest(digest)
+	alg, want, err := blob.ParseDigest(digest)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 	}
 	h := u.h
 	if alg != "sha256" {
-		h = newHash(alg)
+		h = blob.NewHash(alg)
 		h.Write(u.ss.data)
 	}
 	got := hex.EncodeToString(h.Sum(nil))

@@ -1,4 +1,4 @@
-package fs
+package blob
 
 import (
 	"crypto/sha256"
@@ -9,14 +9,15 @@ import (
 	"wharf/internal/errs"
 )
 
-// stateMagic starts every hash state this package hands out. The state is
+// stateMagic starts every hash state MarshalState hands out. The state is
 // stateMagic, the acknowledged size as a big-endian uint64, then the
 // marshalled sha256 state; the size lets ResumeUpload reject a state that
 // belongs to another offset.
 const stateMagic = "wbs1"
 
-// marshalState returns the resumable state of h after size bytes.
-func marshalState(h hash.Hash, size int64) ([]byte, error) {
+// MarshalState returns the resumable state of the sha256 hash h after size
+// bytes, in the form implementations return from Upload.Sync.
+func MarshalState(h hash.Hash, size int64) ([]byte, error) {
 	m, ok := h.(encoding.BinaryMarshaler)
 	if !ok {
 		return nil, errs.E(errs.Other, "hash state cannot be saved")
@@ -31,10 +32,10 @@ func marshalState(h hash.Hash, size int64) ([]byte, error) {
 	return append(b, hs...), nil
 }
 
-// unmarshalState returns a sha256 hash restored from state, which must
-// have been saved after size bytes. An empty state stands for a fresh
+// UnmarshalState returns a sha256 hash restored from a state MarshalState
+// made after size bytes, for ResumeUpload. An empty state stands for a fresh
 // hash and fits only size 0. Errors: errs.Invalid.
-func unmarshalState(state []byte, size int64) (hash.Hash, error) {
+func UnmarshalState(state []byte, size int64) (hash.Hash, error) {
 	h := sha256.New()
 	if len(state) == 0 {
 		if size != 0 {

@@ -1,4 +1,4 @@
-package memblob
+package blob
 
 import (
 	"crypto/sha256"
@@ -21,10 +21,11 @@ func hexLen(alg string) (int, bool) {
 	return 0, false
 }
 
-// parseDigest splits an "algorithm:hex" digest and checks it strictly:
-// the algorithm must be sha256 or sha512 and the hex part lowercase and of
-// the algorithm's length. Errors: errs.Invalid.
-func parseDigest(digest string) (alg, hex string, err error) {
+// ParseDigest splits an "algorithm:hex" digest and checks it strictly, as
+// every Store does with the digests it is given: the algorithm must be
+// sha256 or sha512 and the hex part lowercase and of the algorithm's
+// length. Errors: errs.Invalid.
+func ParseDigest(digest string) (alg, hex string, err error) {
 	alg, hex, ok := strings.Cut(digest, ":")
 	if !ok || !validAlgorithm(alg) {
 		return "", "", errs.E(errs.Invalid, "invalid digest %q", clip(digest))
@@ -39,8 +40,8 @@ func parseDigest(digest string) (alg, hex string, err error) {
 	return alg, hex, nil
 }
 
-// newHash returns a fresh hash for a supported algorithm.
-func newHash(alg string) hash.Hash {
+// NewHash returns a fresh hash for an algorithm ParseDigest accepts.
+func NewHash(alg string) hash.Hash {
 	if alg == "sha512" {
 		return sha512.New()
 	}
@@ -96,7 +97,9 @@ func validID(id string) bool {
 	return true
 }
 
-func checkID(id string) error {
+// CheckUploadID returns errs.Invalid unless id is a usable upload id: 1 to
+// 128 characters from [A-Za-z0-9-].
+func CheckUploadID(id string) error {
 	if !validID(id) {
 		return errs.E(errs.Invalid, "invalid upload id %q", clip(id))
 	}
