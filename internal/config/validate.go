@@ -85,6 +85,9 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxManifestBytes <= 0 {
 		v.add("limits.max_manifest_bytes", "must be positive")
 	}
+	if c.Limits.MaxManifestBytes > maxManifestBytes {
+		v.add("limits.max_manifest_bytes", "must be at most %d (64 MiB)", maxManifestBytes)
+	}
 	if c.Limits.MaxGenericFileBytes < 0 {
 		v.add("limits.max_generic_file_bytes", "must not be negative (0 means unlimited)")
 	}
@@ -174,3 +177,7 @@ func (v *validator) url(field, s string) {
 		v.add(field, "%q must not have a fragment", s)
 	}
 }
+
+// maxManifestBytes is the most limits.max_manifest_bytes may allow: the
+// manifest parser's own bound.
+const maxManifestBytes = 64 << 20
