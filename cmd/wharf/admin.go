@@ -81,7 +81,7 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
 	fs.DurationVar(&ttl, "ttl", 0, "lifetime; 0 means no expiry")
 	fs.Var(&sc, "scope", "limit the token, e.g. pull or repository:alice/app:pull,push (repeatable)")
-	if _, err := parse(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	if user == "" {
@@ -102,7 +102,7 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 
 func gc(ctx context.Context, args []string, stdout io.Writer) error {
 	var c common
-	if _, err := parse(newFlags("gc", &c), args); err != nil {
+	if err := noArgs(newFlags("gc", &c), args); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, c)
@@ -120,7 +120,7 @@ func gc(ctx context.Context, args []string, stdout io.Writer) error {
 
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c common
-	if _, err := parse(newFlags("migrate", &c), args); err != nil {
+	if err := noArgs(newFlags("migrate", &c), args); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, c)

@@ -13,7 +13,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("serve", &c)
 	fs.StringVar(&c.addr, "addr", "", "listen address (default 127.0.0.1:5000)")
 	fs.StringVar(&c.publicURL, "public-url", "", "external base URL used in auth realms and links")
-	if _, err := parse(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	cfg, err := c.load()

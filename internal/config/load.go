@@ -33,20 +33,26 @@ func problem(field, format string, args ...any) error {
 // os.Environ form; later entries win), with derived values filled in by
 // Resolve. A DSN file is read when no DSN is given. The result is
 // validated: the error joins every problem found (each a *FieldError, see
-// errors.Join), and the returned Config is then the zero value. A file that
-// cannot be read or parsed fails alone, before the other checks.
+// errors.Join), and the returned Config is then the zero value. Unknown
+// keys and values of the wrong type in the file are reported with the rest,
+// each naming its setting and line; a file that cannot be read or is not
+// YAML at all fails alone.
 func Load(path string, env []string) (Config, error) {
 	c := Default()
+	var probs []error
 	if path != "" {
 		data, err := readLimited(path)
 		if err != nil {
 			return Config{}, fmt.Errorf("config: %w", err)
 		}
-		if c, err = Parse(data); err != nil {
+		c, err = parse(data)
+		if te, ok := asTypeError(err); ok {
+			probs = append(probs, settingErrors(te, data)...)
+		} else if err != nil {
 			return Config{}, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	probs := c.applyEnv(env)
+	probs = append(probs, c.applyEnv(env)...)
 	probs = append(probs, c.readSecrets()...)
 	c.Resolve()
 	if err := c.Validate(); err != nil {
@@ -63,13 +69,27 @@ func Load(path string, env []string) (Config, error) {
 // wrong type and more than one document are errors. Parse neither applies
 // the environment nor resolves nor validates; an empty document gives the
 // defaults.
-func Parse(data []byte) (c Config, err error) {
+func Parse(data []byte) (Config, error) {
+	c, err := parse(data)
+	if err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// parse is Parse, but after a *yaml.TypeError it also returns what was
+// decoded: the YAML library decodes every other field before reporting
+// those.
+func parse(data []byte) (c Config, err error) {
 	c = Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := decodeSafely(dec, &c); err != nil {
 		if errors.Is(err, io.EOF) {
 			return Default(), nil
+		}
+		if _, ok := asTypeError(err); ok {
+			return c, err
 		}
 		return Config{}, err
 	}
