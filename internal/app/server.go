@@ -22,10 +22,11 @@ func (a *App) Handler() http.Handler {
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz, Signer: a.signer,
 		PublicURL: a.cfg.PublicURL, Realm: a.cfg.Auth.Realm, MaxManifestBytes: a.cfg.Limits.MaxManifestBytes, Log: a.log,
 	})
-	pkgs := packages.NewHandler(packages.Options{
+	pkgOpt := packages.Options{
 		Artifacts: a.Artifacts, Auth: a.Accounts, Authorizer: a.authz,
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
-	})
+	}
+	pkgs, pkgAPI := packages.NewHandler(pkgOpt), packages.NewAPI(pkgOpt)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -51,6 +52,8 @@ func (a *App) Handler() http.Handler {
 			registry.ServeHTTP(w, r)
 		case strings.HasPrefix(p, packages.Prefix):
 			pkgs.ServeHTTP(w, r)
+		case strings.HasPrefix(p, packages.APIPrefix):
+			pkgAPI.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}

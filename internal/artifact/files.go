@@ -20,9 +20,13 @@ type PutFileRequest struct {
 	Body     io.Reader
 	// MaxSize bounds the file's size; 0 or negative means no bound.
 	MaxSize int64
+	// Creator is the id of the user uploading, recorded as the creator of
+	// the version when this file creates it; 0 records none.
+	Creator int64
 }
 
-// PutFile stores a file. Errors: errs.Exists when the version already has a
+// PutFile stores a file, computing its MD5, SHA-1 and SHA-512 digests
+// while the body streams to the blob store. Errors: errs.Exists when the version already has a
 // file of that name (case-insensitive), errs.TooLarge past MaxSize,
 // errs.Invalid for names the format rejects.
 func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, error) {
@@ -58,7 +62,8 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	if req.MaxSize > 0 {
 		body = io.LimitReader(body, req.MaxSize+1)
 	}
-	br := &bodyReader{r: body}
+	sums := newFileSums()
+	br := &bodyReader{r: io.TeeReader(body, sums)}
 	if _, err := w.ReadFrom(br); err != nil {
 		s.CancelUpload(context.WithoutCancel(ctx), repo.ID, up.ID)
 		return meta.File{}, bodyError(br, err)
@@ -69,10 +74,11 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	}
 
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}
+	sums.fill(&file)
 	_, err = s.commit(ctx, w, file.Digest, func(q meta.Queries) error {
 		v, err := q.GetVersion(ctx, repo.ID, req.Version)
 		if errs.Is(err, errs.NotFound) {
-			v = meta.Version{RepoID: repo.ID, Version: req.Version}
+			v = meta.Version{RepoID: repo.ID, Version: req.Version, CreatorID: req.Creator}
 			err = q.CreateVersion(ctx, &v, nil)
 		}
 		if err != nil {

@@ -74,6 +74,7 @@ func TestPutFile(t *testing.T) {
 		data := randBytes(tt.size, uint64(100+i))
 		f := e.putFile(t, tt.repo, tt.version, tt.name, data)
 		want := meta.File{ID: f.ID, VersionID: f.VersionID, Name: tt.name, Digest: sha256Digest(data), Size: int64(tt.size), Lead: true, Created: f.Created}
+		want.MD5, want.SHA1, want.SHA512 = hexSums(data)
 		if diff := cmp.Diff(want, f); diff != "" {
 			t.Errorf("PutFile %d (-want +got):\n%s", i, diff)
 		}

@@ -112,6 +112,11 @@ type Versions interface {
 	GetVersionByID(ctx context.Context, id int64) (Version, error)
 	// ListVersions returns a repository's versions, newest first.
 	ListVersions(ctx context.Context, repoID int64) ([]Version, error)
+	// ListOwnerVersions returns the versions of a namespace's repositories
+	// that f selects, newest first (by Created, then by ID, both
+	// descending), from f.Offset for at most f.Limit rows, and how many
+	// versions f selects in all.
+	ListOwnerVersions(ctx context.Context, namespaceID int64, f VersionFilter) ([]OwnerVersion, int, error)
 	// ListReferrers returns the versions of a repository whose Subject is
 	// subject, oldest first; when artifactType is not empty only those of that
 	// artifact type.

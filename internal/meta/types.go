@@ -69,6 +69,7 @@ type Version struct {
 	Metadata     []byte // format-specific JSON, may be nil
 	Annotations  []byte // JSON object of annotations, may be nil
 	Downloads    int64
+	CreatorID    int64 // the user who created it, or 0 when not recorded
 	Created      time.Time
 }
 
@@ -95,7 +96,31 @@ type File struct {
 	Digest    string
 	Size      int64
 	Lead      bool
-	Created   time.Time
+	// MD5, SHA1 and SHA512 are lower-case hex digests of the content, or
+	// "" when they were not recorded. Digest is the SHA-256 one.
+	MD5, SHA1, SHA512 string
+	Created           time.Time
+}
+
+// OwnerVersion is a version listed with its repository and its creator.
+type OwnerVersion struct {
+	Version
+	Repo Repository
+	// Creator is the version's creator with ID, Name, Email and Created
+	// set, or the zero User when none is recorded.
+	Creator User
+}
+
+// VersionFilter selects the versions ListOwnerVersions returns.
+type VersionFilter struct {
+	Type string // repository type; required
+	// NameContains keeps repositories whose name after the namespace
+	// prefix (everything up to the first slash) contains it,
+	// case-insensitively; "" keeps all.
+	NameContains string
+	PublicOnly   bool // keep only versions of public repositories
+	Offset       int  // rows to skip
+	Limit        int  // rows to return at most; <= 0 means no limit
 }
 
 // Blob is content known to the blob store.

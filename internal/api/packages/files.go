@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"wharf/internal/artifact"
+	"wharf/internal/auth"
 	"wharf/internal/errs"
 	"wharf/internal/format/generic"
 )
@@ -21,7 +22,7 @@ func (p path) fileRef() artifact.FileRef {
 // upload stores the request body, or the first file of a multipart form,
 // as a new file. Names are checked in Gitea's order: package, file,
 // version.
-func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path) error {
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path, who auth.Principal) error {
 	if err := generic.ValidPackageName(p.name); err != nil {
 		return fail(http.StatusBadRequest, "invalid package name")
 	}
@@ -37,7 +38,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path) error {
 	}
 	_, err = h.opt.Artifacts.PutFile(r.Context(), artifact.PutFileRequest{
 		Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
-		Body: body, MaxSize: h.opt.MaxFileBytes,
+		Body: body, MaxSize: h.opt.MaxFileBytes, Creator: who.UserID,
 	})
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func uploadBody(r *http.Request) (io.Reader, error) {
 	}
 }
 
-func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path) error {
+func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
 	f, rd, err := h.opt.Artifacts.OpenFile(r.Context(), p.fileRef(), r.Method == http.MethodGet)
 	if err != nil {
 		return h.notFound(r, p, err)
@@ -95,7 +96,7 @@ func contentDisposition(name string) string {
 	return `attachment; filename="` + quoted + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
-func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path) error {
+func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
 	if err := h.opt.Artifacts.DeleteFile(r.Context(), p.fileRef()); err != nil {
 		return h.notFound(r, p, err)
 	}
@@ -103,7 +104,7 @@ func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path) err
 	return nil
 }
 
-func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path) error {
+func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
 	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, p.repoName(), p.version); err != nil {
 		if errs.Is(err, errs.NotFound) {
 			return fail(http.StatusNotFound, "package does not exist")

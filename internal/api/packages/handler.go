@@ -1,6 +1,7 @@
 package packages
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"wharf/internal/auth"
 	"wharf/internal/errs"
 	"wharf/internal/httpx"
+	"wharf/internal/meta"
 )
 
 // RepoType is the artifact type of generic packages.
@@ -54,31 +56,36 @@ func (e *httpError) Error() string { return e.msg }
 
 func fail(status int, msg string) error { return &httpError{status, msg} }
 
-// writeError is the one place where an error becomes a response of this
-// front.
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+// classify is the one place where an error becomes the status and
+// message it is answered with; unexpected errors are logged.
+func (h *Handler) classify(r *http.Request, err error) *httpError {
 	var he *httpError
-	if !errors.As(err, &he) {
-		he = &httpError{http.StatusInternalServerError, "internal server error"}
-		switch errs.KindOf(err) {
-		case errs.NotFound:
-			he = &httpError{http.StatusNotFound, errs.Message(err)}
-		case errs.Invalid:
-			he = &httpError{http.StatusBadRequest, errs.Message(err)}
-		case errs.Exists, errs.Conflict:
-			he = &httpError{http.StatusConflict, errs.Message(err)}
-		case errs.TooLarge:
-			he = &httpError{http.StatusRequestEntityTooLarge, errs.Message(err)}
-		case errs.Unauthenticated:
-			he = &httpError{http.StatusUnauthorized, errs.Message(err)}
-		case errs.Denied:
-			he = &httpError{http.StatusForbidden, errs.Message(err)}
-		case errs.Unavailable:
-			he = &httpError{http.StatusServiceUnavailable, "service unavailable"}
-		default:
-			h.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
-		}
+	if errors.As(err, &he) {
+		return he
 	}
+	switch errs.KindOf(err) {
+	case errs.NotFound:
+		return &httpError{http.StatusNotFound, errs.Message(err)}
+	case errs.Invalid:
+		return &httpError{http.StatusBadRequest, errs.Message(err)}
+	case errs.Exists, errs.Conflict:
+		return &httpError{http.StatusConflict, errs.Message(err)}
+	case errs.TooLarge:
+		return &httpError{http.StatusRequestEntityTooLarge, errs.Message(err)}
+	case errs.Unauthenticated:
+		return &httpError{http.StatusUnauthorized, errs.Message(err)}
+	case errs.Denied:
+		return &httpError{http.StatusForbidden, errs.Message(err)}
+	case errs.Unavailable:
+		return &httpError{http.StatusServiceUnavailable, "service unavailable"}
+	}
+	h.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
+	return &httpError{http.StatusInternalServerError, "internal server error"}
+}
+
+// writeError answers an error as plain text.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	he := h.classify(r, err)
 	hd := w.Header()
 	hd.Del("Content-Disposition")
 	hd.Del("Content-Length")
@@ -137,7 +144,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	var (
 		act  auth.Action
-		fn   func(http.ResponseWriter, *http.Request, path) error
+		fn   func(http.ResponseWriter, *http.Request, path, auth.Principal) error
 		name string
 	)
 	switch {
@@ -155,36 +162,54 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.SetRoute(r, name)
 	httpx.SetRepo(r, p.repoName())
-	if err := h.authorize(r, p, act); err != nil {
+	who, err := h.authorize(r, p, act)
+	if err != nil {
 		if he := (*httpError)(nil); errors.As(err, &he) && he.status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Basic realm="Wharf Package API"`)
 		}
 		return err
 	}
-	return fn(w, r, p)
+	return fn(w, r, p, who)
 }
 
 // authorize follows Gitea: bad credentials are a 401, an unknown owner a
 // 404, and missing rights a 401 with a Basic challenge, for signed-in
 // callers too. A package that does not exist is a 404 only to those who
 // may read the owner's public packages.
-func (h *Handler) authorize(r *http.Request, p path, act auth.Action) error {
+// It returns the caller.
+func (h *Handler) authorize(r *http.Request, p path, act auth.Action) (auth.Principal, error) {
 	ctx := r.Context()
+	who, ns, err := h.caller(r, p.owner)
+	if err != nil {
+		return who, err
+	}
+	return who, h.allow(ctx, who, ns, p, act)
+}
+
+// caller authenticates the request and looks up the owner: bad
+// credentials are a 401, an unknown owner a 404.
+func (h *Handler) caller(r *http.Request, owner string) (auth.Principal, meta.Namespace, error) {
 	c, err := auth.ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return fail(http.StatusUnauthorized, "invalid credentials")
+		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
 	}
-	who, err := h.opt.Auth.Authenticate(ctx, c)
+	who, err := h.opt.Auth.Authenticate(r.Context(), c)
 	if err != nil {
-		return fail(http.StatusUnauthorized, "invalid credentials")
+		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
 	}
 	httpx.SetUser(r, who.Name)
-	ns, err := h.opt.Artifacts.Namespace(ctx, p.owner)
+	ns, err := h.opt.Artifacts.Namespace(r.Context(), owner)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "Not found.")
+		return who, meta.Namespace{}, fail(http.StatusNotFound, "Not found.")
 	} else if err != nil {
-		return err
+		return who, meta.Namespace{}, err
 	}
+	return who, ns, nil
+}
+
+// allow decides whether who may do act to the package of p in namespace
+// ns, with the answers authorize documents.
+func (h *Handler) allow(ctx context.Context, who auth.Principal, ns meta.Namespace, p path, act auth.Action) error {
 	ok, err := h.opt.Authorizer.Can(ctx, who, act, RepoType, p.repoName())
 	if err != nil || ok {
 		return err

@@ -28,6 +28,28 @@ func fileTests() []test {
 				wantEqual(t, "GetFile("+name+")", got, file)
 			}
 		}},
+		{"Hashes", func(t *testing.T, f *fixture) {
+			r := f.repo("generic", "pkg")
+			v := f.version(r.ID, "1.0")
+			b := f.blob("")
+			file := meta.File{VersionID: v.ID, Name: "empty", Digest: b.Digest, Size: 0, Lead: true,
+				MD5: "d41d8cd98f00b204e9800998ecf8427e", SHA1: "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+				SHA512: "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"}
+			f.ok(f.s.CreateFile(f.ctx, &file))
+			got, err := f.s.GetFile(f.ctx, v.ID, "empty")
+			f.ok(err)
+			wantEqual(t, "GetFile", got, file)
+			list, err := f.s.ListFiles(f.ctx, v.ID)
+			f.ok(err)
+			wantEqual(t, "ListFiles", list, []meta.File{file})
+			bare := f.file(v.ID, "bare")
+			got, err = f.s.GetFile(f.ctx, v.ID, "bare")
+			f.ok(err)
+			if got.MD5 != "" || got.SHA1 != "" || got.SHA512 != "" {
+				t.Errorf("file created without hashes has hashes: %+v", got)
+			}
+			wantEqual(t, "GetFile(bare)", got, bare)
+		}},
 		{"Errors", func(t *testing.T, f *fixture) {
 			r := f.repo("generic", "pkg")
 			v := f.version(r.ID, "1.0")

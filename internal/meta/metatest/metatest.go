@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Tokens", tokenTests()},
 		{"Repositories", repoTests()},
 		{"Versions", versionTests()},
+		{"OwnerVersions", ownerVersionTests()},
 		{"Files", fileTests()},
 		{"Tags", tagTests()},
 		{"Blobs", blobTests()},

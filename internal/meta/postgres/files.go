@@ -11,11 +11,11 @@ import (
 	"wharf/internal/meta"
 )
 
-const fileCols = `id, version_id, name, digest, size, lead, created`
+const fileCols = `id, version_id, name, digest, size, lead, md5, sha1, sha512, created`
 
 func scanFile(s pgx.Row) (meta.File, error) {
 	var f meta.File
-	if err := s.Scan(&f.ID, &f.VersionID, &f.Name, &f.Digest, &f.Size, &f.Lead, &f.Created); err != nil {
+	if err := s.Scan(&f.ID, &f.VersionID, &f.Name, &f.Digest, &f.Size, &f.Lead, &f.MD5, &f.SHA1, &f.SHA512, &f.Created); err != nil {
 		return meta.File{}, err
 	}
 	f.Created = f.Created.UTC()
@@ -38,11 +38,14 @@ func (q *queries) CreateFile(ctx context.Context, f *meta.File) error {
 		if err := touchBlobs(ctx, c, created, []string{f.Digest}); err != nil {
 			return err
 		}
-		err := c.QueryRow(ctx, `INSERT INTO files (version_id, name, lower_name, digest, size, lead, created)
-			SELECT $1::bigint, $2::text, $3::text, $4::text, $5::bigint, $6::boolean, $7::timestamptz
+		err := c.QueryRow(ctx, `INSERT INTO files (version_id, name, lower_name, digest, size, lead,
+				md5, sha1, sha512, created)
+			SELECT $1::bigint, $2::text, $3::text, $4::text, $5::bigint, $6::boolean,
+				$8::text, $9::text, $10::text, $7::timestamptz
 			WHERE EXISTS (SELECT 1 FROM versions WHERE id = $1)
 			ON CONFLICT DO NOTHING RETURNING id`,
-			f.VersionID, f.Name, strings.ToLower(f.Name), f.Digest, f.Size, f.Lead, created).Scan(&id)
+			f.VersionID, f.Name, strings.ToLower(f.Name), f.Digest, f.Size, f.Lead, created,
+			f.MD5, f.SHA1, f.SHA512).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return parentOrExists(ctx, c, `SELECT EXISTS (SELECT 1 FROM versions WHERE id = $1)`, f.VersionID,
 				"version not found", "file exists")

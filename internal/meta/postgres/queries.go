@@ -165,3 +165,11 @@ func nullText(s string) *string {
 	}
 	return &s
 }
+
+// nullID stores a zero id as NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -13,14 +13,18 @@ import (
 )
 
 const versionCols = `id, repo_id, version, media_type, artifact_type, subject, blob_digest,
-	size, metadata, annotations, downloads, created`
+	size, metadata, annotations, downloads, creator_id, created`
 
 func scanVersion(s pgx.Row) (meta.Version, error) {
 	var v meta.Version
 	var blob *string
+	var creator *int64
 	if err := s.Scan(&v.ID, &v.RepoID, &v.Version, &v.MediaType, &v.ArtifactType, &v.Subject, &blob,
-		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &v.Created); err != nil {
+		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &creator, &v.Created); err != nil {
 		return meta.Version{}, err
+	}
+	if creator != nil {
+		v.CreatorID = *creator
 	}
 	if blob != nil {
 		v.BlobDigest = *blob
@@ -33,7 +37,7 @@ func scanVersion(s pgx.Row) (meta.Version, error) {
 // CreateVersion implements meta.Versions. Every blob the version refers to,
 // its BlobDigest and its RefBlob refs, must be recorded; they are marked as
 // just used. Errors beyond the interface's: errs.NotFound for a missing
-// repository or blob, errs.Invalid for an empty version string or a ref of
+// repository, creator or blob, errs.Invalid for an empty version string or a ref of
 // unknown kind.
 func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []meta.Ref) error {
 	if v.Version == "" {
@@ -53,13 +57,14 @@ func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []met
 			return err
 		}
 		err := c.QueryRow(ctx, `INSERT INTO versions (repo_id, version, lower_version, media_type,
-			artifact_type, subject, blob_digest, size, metadata, annotations, created)
+			artifact_type, subject, blob_digest, size, metadata, annotations, creator_id, created)
 			SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint,
-				$9::bytea, $10::bytea, $11::timestamptz
+				$9::bytea, $10::bytea, $12::bigint, $11::timestamptz
 			WHERE EXISTS (SELECT 1 FROM repositories WHERE id = $1)
 			ON CONFLICT DO NOTHING RETURNING id`,
 			v.RepoID, v.Version, strings.ToLower(v.Version), v.MediaType, v.ArtifactType, v.Subject,
-			nullText(v.BlobDigest), v.Size, nullBytes(v.Metadata), nullBytes(v.Annotations), created).Scan(&id)
+			nullText(v.BlobDigest), v.Size, nullBytes(v.Metadata), nullBytes(v.Annotations), created,
+			nullID(v.CreatorID)).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return parentOrExists(ctx, c, `SELECT EXISTS (SELECT 1 FROM repositories WHERE id = $1)`, v.RepoID,
 				"repository not found", "version exists")
@@ -68,7 +73,7 @@ func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []met
 		case isUnique(err):
 			return errs.E(errs.Exists, "version exists")
 		case isForeignKey(err):
-			return errs.E(errs.NotFound, "repository not found")
+			return errs.E(errs.NotFound, "repository or creator not found")
 		case err != nil:
 			return err
 		}

@@ -8,12 +8,12 @@ import (
 	"wharf/internal/meta"
 )
 
-const fileCols = `id, version_id, name, digest, size, lead, created`
+const fileCols = `id, version_id, name, digest, size, lead, md5, sha1, sha512, created`
 
 func scanFile(s scanner) (meta.File, error) {
 	var f meta.File
 	var created int64
-	if err := s.Scan(&f.ID, &f.VersionID, &f.Name, &f.Digest, &f.Size, &f.Lead, &created); err != nil {
+	if err := s.Scan(&f.ID, &f.VersionID, &f.Name, &f.Digest, &f.Size, &f.Lead, &f.MD5, &f.SHA1, &f.SHA512, &created); err != nil {
 		return meta.File{}, err
 	}
 	f.Created = unstamp(created)
@@ -36,9 +36,11 @@ func (q *queries) CreateFile(ctx context.Context, f *meta.File) error {
 		if err := touchBlobs(ctx, c, created, []string{f.Digest}); err != nil {
 			return err
 		}
-		err := c.QueryRowContext(ctx, `INSERT INTO files (version_id, name, lower_name, digest, size, lead, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			f.VersionID, f.Name, strings.ToLower(f.Name), f.Digest, f.Size, f.Lead, stamp(created)).Scan(&id)
+		err := c.QueryRowContext(ctx, `INSERT INTO files (version_id, name, lower_name, digest, size, lead,
+			md5, sha1, sha512, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.VersionID, f.Name, strings.ToLower(f.Name), f.Digest, f.Size, f.Lead,
+			f.MD5, f.SHA1, f.SHA512, stamp(created)).Scan(&id)
 		switch {
 		case isUnique(err):
 			return errs.E(errs.Exists, "file exists")

@@ -257,3 +257,11 @@ func nullText(s string) any {
 	}
 	return s
 }
+
+// nullID stores a zero id as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -11,17 +11,18 @@ import (
 )
 
 const versionCols = `id, repo_id, version, media_type, artifact_type, subject, blob_digest,
-	size, metadata, annotations, downloads, created`
+	size, metadata, annotations, downloads, creator_id, created`
 
 func scanVersion(s scanner) (meta.Version, error) {
 	var v meta.Version
 	var blob sql.NullString
+	var creator sql.NullInt64
 	var created int64
 	if err := s.Scan(&v.ID, &v.RepoID, &v.Version, &v.MediaType, &v.ArtifactType, &v.Subject, &blob,
-		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &created); err != nil {
+		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &creator, &created); err != nil {
 		return meta.Version{}, err
 	}
-	v.BlobDigest = blob.String
+	v.BlobDigest, v.CreatorID = blob.String, creator.Int64
 	v.Created = unstamp(created)
 	return v, nil
 }
@@ -29,7 +30,7 @@ func scanVersion(s scanner) (meta.Version, error) {
 // CreateVersion implements meta.Versions. Every blob the version refers to,
 // its BlobDigest and its RefBlob refs, must be recorded; they are marked as
 // just used. Errors beyond the interface's: errs.NotFound for a missing
-// repository or blob, errs.Invalid for an empty version string or a ref of
+// repository, creator or blob, errs.Invalid for an empty version string or a ref of
 // unknown kind.
 func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []meta.Ref) error {
 	if v.Version == "" {
@@ -49,16 +50,16 @@ func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []met
 			return err
 		}
 		err := c.QueryRowContext(ctx, `INSERT INTO versions (repo_id, version, lower_version, media_type,
-			artifact_type, subject, blob_digest, size, metadata, annotations, created)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			artifact_type, subject, blob_digest, size, metadata, annotations, creator_id, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			v.RepoID, v.Version, strings.ToLower(v.Version), v.MediaType, v.ArtifactType, v.Subject,
 			nullText(v.BlobDigest), v.Size, nullBytes(v.Metadata), nullBytes(v.Annotations),
-			stamp(created)).Scan(&id)
+			nullID(v.CreatorID), stamp(created)).Scan(&id)
 		switch {
 		case isUnique(err):
 			return errs.E(errs.Exists, "version exists")
 		case isForeignKey(err):
-			return errs.E(errs.NotFound, "repository not found")
+			return errs.E(errs.NotFound, "repository or creator not found")
 		case err != nil:
 			return err
 		}
