@@ -44,12 +44,20 @@ func (s *Service) Authenticate(ctx context.Context, c Credentials) (Principal, e
 		if looksLikeToken(c.Token) {
 			return s.authToken(ctx, c.Token)
 		}
-		if s.signer != nil && strings.Count(c.Token, ".") == 2 {
+		if s.signer != nil && c.Signed() {
 			return s.signer.Verify(c.Token, "")
 		}
 		return Principal{}, unauthenticated()
 	}
 	return Principal{}, unauthenticated()
+}
+
+// Signed reports whether c carries a token in the form the Service's
+// Signer issues (a JWT) rather than an API token. Such tokens are
+// short-lived grants: the token endpoint must not accept one to issue
+// another, or a grant could be renewed forever.
+func (c Credentials) Signed() bool {
+	return (c.Kind == Bearer || c.Kind == Token) && !looksLikeToken(c.Token) && strings.Count(c.Token, ".") == 2
 }
 
 func (s *Service) authBasic(ctx context.Context, user, pw string) (Principal, error) {
@@ -76,29 +84,39 @@ func (s *Service) authPassword(ctx context.Context, name, pw string) (Principal,
 		return p, nil
 	}
 	u, err := s.store.GetUser(ctx, name)
-	if errs.Is(err, errs.NotFound) {
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return Principal{}, fmt.Errorf("authenticate %s: %w", name, err)
+	}
+	hash := u.PasswordHash
+	if hash == "" {
 		// Spend the time a real check takes, so response times do not
-		// tell which user names exist.
-		_, _ = CheckPassword(s.dummy, pw)
-		return Principal{}, unauthenticated()
+		// tell which user names exist or have a password.
+		hash = s.dummy
 	}
+	ok, err := s.checkPassword(ctx, hash, pw)
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate %s: %w", name, err)
 	}
-	if u.PasswordHash == "" {
-		_, _ = CheckPassword(s.dummy, pw)
-		return Principal{}, unauthenticated()
-	}
-	ok, err := CheckPassword(u.PasswordHash, pw)
-	if err != nil {
-		return Principal{}, fmt.Errorf("authenticate %s: %w", name, err)
-	}
-	if !ok || u.Disabled {
+	if !ok || u.ID == 0 || u.PasswordHash == "" || u.Disabled {
 		return Principal{}, unauthenticated()
 	}
 	p := principalOf(u)
 	s.cache.put(key, p, s.now())
 	return p, nil
+}
+
+// checkPassword is CheckPassword run in one of the Service's hashing
+// slots. Each check takes tens of MiB for a few tens of milliseconds, so
+// a flood of logins queues here instead of exhausting memory. Errors: the
+// context's error when it ends while waiting for a slot.
+func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	return CheckPassword(hash, pw)
 }
 
 func (s *Service) authToken(ctx context.Context, secret string) (Principal, error) {

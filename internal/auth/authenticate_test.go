@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -265,6 +266,44 @@ func BenchmarkAuthenticateCachedBasic(b *testing.B) {
 	for b.Loop() {
 		if _, err := svc.Authenticate(ctx, c); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Password checks wait for a free hashing slot, so a flood of logins
+// cannot run unboundedly many argon2 computations at once.
+func TestAuthenticatePasswordSlots(t *testing.T) {
+	t.Parallel()
+	svc, _ := newTestService(t)
+	for range cap(svc.hashSlots) {
+		svc.hashSlots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := svc.Authenticate(ctx, Credentials{Kind: Basic, User: "nobody", Password: "whatever"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("all slots taken: err = %v, want the context's deadline", err)
+	}
+	<-svc.hashSlots
+	if _, err := svc.Authenticate(context.Background(), Credentials{Kind: Basic, User: "nobody", Password: "whatever"}); !errs.Is(err, errs.Unauthenticated) {
+		t.Fatalf("a slot free: err = %v, want unauthenticated", err)
+	}
+}
+
+func TestCredentialsSigned(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    Credentials
+		want bool
+	}{
+		{Credentials{Kind: Bearer, Token: "aaa.bbb.ccc"}, true},
+		{Credentials{Kind: Token, Token: "aaa.bbb.ccc"}, true},
+		{Credentials{Kind: Basic, User: "aaa.bbb.ccc", Password: "x"}, false},
+		{Credentials{Kind: Bearer, Token: "opaque"}, false},
+		{Credentials{}, false},
+	} {
+		if got := tc.c.Signed(); got != tc.want {
+			t.Errorf("%+v.Signed() = %v, want %v", tc.c, got, tc.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -21,10 +22,12 @@ type Service struct {
 	signer *Signer
 	now    func() time.Time
 
-	cache   *principalCache
-	dummy   string // a hash to check against when a user is unknown
-	touchMu sync.Mutex
-	touched map[int64]time.Time // token ID -> when this process last touched it
+	cache *principalCache
+	dummy string // a hash to check against when a user is unknown
+	// hashSlots bounds the password checks running at once.
+	hashSlots chan struct{}
+	touchMu   sync.Mutex
+	touched   map[int64]time.Time // token ID -> when this process last touched it
 }
 
 // NewService returns a Service over store. signer verifies the JWTs
@@ -44,12 +47,13 @@ func NewService(store meta.Store, signer *Signer) (*Service, error) {
 		return nil, fmt.Errorf("auth service: %w", err)
 	}
 	return &Service{
-		store:   store,
-		signer:  signer,
-		now:     time.Now,
-		cache:   cache,
-		dummy:   dummy,
-		touched: map[int64]time.Time{},
+		store:     store,
+		signer:    signer,
+		now:       time.Now,
+		cache:     cache,
+		dummy:     dummy,
+		hashSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		touched:   map[int64]time.Time{},
 	}, nil
 }
 

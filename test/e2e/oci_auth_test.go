@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -131,6 +133,52 @@ func testAuth(t *testing.T, e *env) {
 			want(t, http.StatusUnauthorized)
 		e.withAuth(basicAuth("nosuchuser", "pw")).do(t, http.MethodGet, realm+"?"+q.Encode(), nil).
 			want(t, http.StatusUnauthorized)
+	})
+
+	t.Run("TokenEndpointBounds", func(t *testing.T) {
+		t.Parallel()
+		// A registry token is a short-lived grant: it cannot buy another.
+		tok := alice.bearer(t, scope(secret, "pull")).authz
+		q := url.Values{"service": {service}, "scope": {scope(secret, "pull")}}
+		e.withAuth(tok).do(t, http.MethodGet, realm+"?"+q.Encode(), nil).
+			wantError(t, http.StatusUnauthorized, "UNAUTHORIZED")
+		// At most 32 scopes in one request, counted across parameters.
+		many := url.Values{"service": {service}}
+		for i := range 33 {
+			many.Add("scope", scope(fmt.Sprintf("%s/r%d", alice.name, i), "pull"))
+		}
+		alice.basic().do(t, http.MethodGet, realm+"?"+many.Encode(), nil).want(t, http.StatusBadRequest)
+		many.Del("scope")
+		many.Set("scope", scope(alice.name+"/a", "pull")+" "+scope(alice.name+"/b", "pull"))
+		alice.basic().do(t, http.MethodGet, realm+"?"+many.Encode(), nil).want(t, http.StatusOK)
+		// The form body of a POST is bounded too.
+		big := "grant_type=password&username=" + alice.name + "&password=" + alice.pass + "&scope=" + strings.Repeat("x", 70<<10)
+		r := e.anon().do(t, http.MethodPost, realm, big, "Content-Type", "application/x-www-form-urlencoded")
+		if r.Status < 400 || r.Status >= 500 {
+			t.Errorf("oversized token form: want a 4xx, got:\n%s", r)
+		}
+	})
+
+	t.Run("ScopedTokenCatalog", func(t *testing.T) {
+		t.Parallel()
+		// An API token limited to one repository does not get the catalog.
+		limited := alice.apiToken(t, "repository:"+secret+":pull")
+		q := url.Values{"service": {service}, "scope": {"registry:catalog:*"}}
+		r := e.withAuth(basicAuth(alice.name, limited)).do(t, http.MethodGet, realm+"?"+q.Encode(), nil).want(t, http.StatusOK)
+		var body struct {
+			Token string `json:"token"`
+		}
+		r.decode(t, &body)
+		for _, a := range tokenAccess(t, body.Token) {
+			if a.Name == "catalog" && len(a.Actions) != 0 {
+				t.Errorf("repository-scoped API token granted catalog %q", a.Actions)
+			}
+		}
+		r = alice.basic().do(t, http.MethodGet, realm+"?"+q.Encode(), nil).want(t, http.StatusOK)
+		r.decode(t, &body)
+		if a := tokenAccess(t, body.Token); len(a) != 1 || len(a[0].Actions) == 0 {
+			t.Errorf("password login: catalog access %+v, want granted", a)
+		}
 	})
 
 	t.Run("DownScopedPush", func(t *testing.T) {

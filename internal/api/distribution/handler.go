@@ -138,6 +138,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return ep.fn(w, r, req)
 	}
 	if req.principal, req.credentials, err = h.authenticate(r); err != nil {
+		if !errs.Is(err, errs.Unauthenticated) {
+			return err // the store failed: not the caller's fault
+		}
 		return h.challenge(w, route, ep.action, err)
 	}
 	httpx.SetUser(r, req.principal.Name)

@@ -1,12 +1,30 @@
 package distribution
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
 )
+
+// Bounds on a token request: the form body and the scopes it may ask for.
+const (
+	maxTokenForm   = 64 << 10
+	maxTokenScopes = 32
+)
+
+// countScopes counts the scopes in the scope parameters, each of which
+// holds space-separated scopes.
+func countScopes(params []string) int {
+	n := 0
+	for _, p := range params {
+		n += len(strings.Fields(p))
+	}
+	return n
+}
 
 // token serves the Docker token endpoint. It authenticates the caller
 // (anonymous callers get a token too, good for public repositories) and
@@ -20,6 +38,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, req *request) er
 		scopes []string
 	)
 	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxTokenForm)
 		if err := r.ParseForm(); err != nil {
 			return newError(codeUnsupported, "malformed form")
 		}
@@ -34,11 +53,20 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, req *request) er
 		if creds, err = auth.ParseAuthorization(r.Header.Get("Authorization")); err != nil {
 			return h.tokenUnauthorized(w, err)
 		}
+		if creds.Signed() {
+			return h.tokenUnauthorized(w, errs.E(errs.Unauthenticated, "a registry token cannot be exchanged for another; sign in with a password or an API token"))
+		}
 		scopes = r.URL.Query()["scope"]
 	}
+	if n := countScopes(scopes); n > maxTokenScopes {
+		return newError(codeUnsupported, fmt.Sprintf("too many scopes: %d, at most %d", n, maxTokenScopes))
+	}
 	p, err := h.opt.Auth.Authenticate(ctx, creds)
-	if err != nil {
+	if errs.Is(err, errs.Unauthenticated) {
 		return h.tokenUnauthorized(w, err)
+	}
+	if err != nil {
+		return err
 	}
 	requested, err := auth.ParseRequestScopes(scopes)
 	if err != nil {
@@ -84,8 +112,8 @@ func (h *Handler) allowedActions(r *http.Request, p auth.Principal, g auth.Grant
 	switch g.Type {
 	case auth.GrantRegistry:
 		// The catalog lists only what the caller may read, so anyone may
-		// ask for it.
-		if g.Name == "catalog" {
+		// ask for it, unless the credential's own grants leave it out.
+		if g.Name == "catalog" && p.PermitsResource(auth.GrantRegistry, g.Name, auth.Pull) {
 			allowed = append(allowed, g.Actions...)
 		}
 		return allowed, nil
