@@ -35,6 +35,13 @@ type Queries interface {
 	Tags
 	Blobs
 	Uploads
+	Teams
+	Invites
+	Permissions
+	Prototypes
+	Stars
+	Apps
+	Logs
 }
 
 // Namespaces reads and writes owners.
@@ -46,6 +53,15 @@ type Namespaces interface {
 	GetNamespace(ctx context.Context, name string) (Namespace, error)
 	// GetNamespaceByID returns the namespace with id.
 	GetNamespaceByID(ctx context.Context, id int64) (Namespace, error)
+	// UpdateNamespace stores n's Public and organisation settings. Errors:
+	// errs.NotFound.
+	UpdateNamespace(ctx context.Context, n Namespace) error
+	// DeleteNamespace removes a namespace with its teams, robots,
+	// prototypes and applications. Errors: errs.NotFound; errs.Conflict
+	// while it owns repositories or a person's account.
+	DeleteNamespace(ctx context.Context, id int64) error
+	// ListNamespaces returns the namespaces f selects.
+	ListNamespaces(ctx context.Context, f NamespaceFilter) ([]Namespace, error)
 }
 
 // Users reads and writes accounts.
@@ -57,8 +73,15 @@ type Users interface {
 	GetUser(ctx context.Context, name string) (User, error)
 	// GetUserByID returns the user with id.
 	GetUserByID(ctx context.Context, id int64) (User, error)
-	// UpdateUser stores every field of u but ID, NamespaceID and Created.
+	// UpdateUser stores every field of u but ID, NamespaceID, Robot and
+	// Created.
 	UpdateUser(ctx context.Context, u User) error
+	// DeleteUser removes an account with its tokens, team memberships,
+	// invitations, permissions, prototypes naming it and stars; versions
+	// it created keep a zero CreatorID. Errors: errs.NotFound.
+	DeleteUser(ctx context.Context, id int64) error
+	// ListUsers returns the accounts f selects.
+	ListUsers(ctx context.Context, f UserFilter) ([]User, error)
 }
 
 // Tokens reads and writes bearer tokens.
@@ -68,8 +91,12 @@ type Tokens interface {
 	CreateToken(ctx context.Context, t *Token) error
 	// GetTokenByHash returns the token whose secret hashes to hash.
 	GetTokenByHash(ctx context.Context, hash string) (Token, error)
+	// GetTokenByUUID returns the token with a public identifier.
+	GetTokenByUUID(ctx context.Context, uuid string) (Token, error)
 	// ListTokens returns the user's tokens, oldest first.
 	ListTokens(ctx context.Context, userID int64) ([]Token, error)
+	// ListAppTokens returns the tokens an App issued, oldest first.
+	ListAppTokens(ctx context.Context, appID int64) ([]Token, error)
 	// TouchToken sets the token's LastUsed.
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 	// DeleteToken removes a token. Errors: errs.NotFound.
@@ -94,8 +121,11 @@ type Repositories interface {
 	ListNamespaceRepos(ctx context.Context, namespaceID int64, typ string, p Page) ([]Repository, error)
 	// SetRepoPublic changes a repository's visibility. Errors: errs.NotFound.
 	SetRepoPublic(ctx context.Context, id int64, public bool) error
+	// UpdateRepo stores r's Description and TrustEnabled. Errors:
+	// errs.NotFound.
+	UpdateRepo(ctx context.Context, r Repository) error
 	// DeleteRepo removes a repository with its versions, files, tags, blob
-	// links and uploads. Blobs stay for garbage collection. Errors: errs.NotFound.
+	// links, uploads, permissions and stars. Blobs stay for garbage collection. Errors: errs.NotFound.
 	DeleteRepo(ctx context.Context, id int64) error
 }
 

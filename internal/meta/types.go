@@ -18,10 +18,21 @@ type Namespace struct {
 	Kind    NamespaceKind
 	Public  bool // anonymous callers may read what it owns when the repository allows
 	Created time.Time
+	// Organisation settings; users keep theirs on User.
+	Email               string
+	InvoiceEmail        bool
+	InvoiceEmailAddress string
+	TagExpirationSecs   int64 // how long deleted tags stay restorable
 }
 
-// User is an account that can sign in. Each user owns the namespace of the
-// same name.
+// DefaultTagExpirationSecs is the TagExpirationSecs of a new namespace:
+// two weeks.
+const DefaultTagExpirationSecs = 14 * 24 * 3600
+
+// User is an account that can sign in. Each person owns the namespace of
+// the same name. A robot (Robot set) is an account of a namespace, named
+// "<namespace>+<short name>", that signs in with a generated secret; its
+// NamespaceID is the namespace it belongs to.
 type User struct {
 	ID           int64
 	Name         string
@@ -31,9 +42,24 @@ type User struct {
 	Disabled     bool
 	NamespaceID  int64
 	Created      time.Time
+
+	Robot        bool
+	Description  string
+	Metadata     []byte // a robot's unstructured metadata, a JSON object; nil for none
+	SealedSecret []byte // a robot's secret, sealed with the server key
+	SecretHash   string // hex sha256 of a robot's secret
+	LastAccessed time.Time
 }
 
-// Token is a bearer credential of a user. Only a hash of its secret is stored.
+// Token kinds.
+const (
+	TokenAPI   = "api"   // an API token made by the user or an operator
+	TokenApp   = "app"   // an application-specific token, for registry logins
+	TokenOAuth = "oauth" // an OAuth access token issued through an App
+)
+
+// Token is a bearer credential of a user. Only a hash of its secret is
+// stored, and for kinds whose secret is shown again, a sealed copy.
 type Token struct {
 	ID       int64
 	UserID   int64
@@ -43,6 +69,11 @@ type Token struct {
 	Created  time.Time
 	Expires  time.Time // zero means never
 	LastUsed time.Time // zero means never used
+
+	Kind   string // TokenAPI when empty
+	UUID   string // a public identifier, unique when set
+	AppID  int64  // the App that issued an OAuth token
+	Sealed []byte // the secret sealed with the server key, or nil
 }
 
 // Repository is a named collection of versions of one type.
@@ -53,6 +84,9 @@ type Repository struct {
 	Name        string
 	Public      bool
 	Created     time.Time
+
+	Description  string
+	TrustEnabled bool
 }
 
 // Version is one version of a repository: a manifest for OCI, a version
