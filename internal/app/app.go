@@ -49,7 +49,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.meta.Close()
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
-	a.Artifacts, err = artifact.New(a.meta, a.blobs, formats(), artifact.Options{})
+	a.Artifacts, err = artifact.New(a.meta, a.blobs, formats(), artifact.Options{OnCreateRepo: auth.OnCreateRepo})
 	if err != nil {
 		a.meta.Close()
 		return nil, err
@@ -63,7 +63,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.meta.Close()
 		return nil, err
 	}
-	if a.Accounts, err = auth.NewService(a.meta, a.signer); err != nil {
+	secretKey, err := auth.LoadOrCreateKey(cfg.Auth.SecretKeyFile)
+	if err != nil {
+		a.meta.Close()
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	sealer, err := auth.NewSealer(secretKey)
+	if err != nil {
+		a.meta.Close()
+		return nil, err
+	}
+	if a.Accounts, err = auth.NewService(a.meta, a.signer, sealer); err != nil {
 		a.meta.Close()
 		return nil, err
 	}

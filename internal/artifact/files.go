@@ -39,7 +39,7 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 			return meta.File{}, err
 		}
 	}
-	repo, err := s.EnsureRepo(ctx, req.Type, req.RepoName)
+	repo, err := s.EnsureRepo(ctx, req.Type, req.RepoName, req.Creator)
 	if err != nil {
 		return meta.File{}, err
 	}

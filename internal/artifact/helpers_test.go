@@ -135,7 +135,7 @@ func createNamespaces(t testing.TB, m meta.Store) {
 // repo returns the repository, creating it.
 func (e *env) repo(t testing.TB, typ, name string) meta.Repository {
 	t.Helper()
-	r, err := e.svc.EnsureRepo(context.Background(), typ, name)
+	r, err := e.svc.EnsureRepo(context.Background(), typ, name, 0)
 	if err != nil {
 		t.Fatalf("EnsureRepo(%s, %s): %v", typ, name, err)
 	}

@@ -73,7 +73,7 @@ func TestEnsureRepo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.typ+":"+tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := e.svc.EnsureRepo(ctx, tt.typ, tt.name)
+			r, err := e.svc.EnsureRepo(ctx, tt.typ, tt.name, 0)
 			if tt.wantKind != errs.Other {
 				wantKind(t, "EnsureRepo", err, tt.wantKind)
 				if _, err := e.svc.Repo(ctx, tt.typ, tt.name); !errs.Is(err, errs.NotFound) {
@@ -91,7 +91,7 @@ func TestEnsureRepo(t *testing.T) {
 			if r.ID == 0 || r.Created.IsZero() {
 				t.Errorf("EnsureRepo returned ID %d, Created %v", r.ID, r.Created)
 			}
-			again, err := e.svc.EnsureRepo(ctx, tt.typ, tt.name)
+			again, err := e.svc.EnsureRepo(ctx, tt.typ, tt.name, 0)
 			if err != nil {
 				t.Fatalf("EnsureRepo again: %v", err)
 			}
@@ -128,7 +128,7 @@ func TestEnsureRepoConcurrent(t *testing.T) {
 	failed := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { repos[i], failed[i] = e.svc.EnsureRepo(ctx, "oci", "alice/racy") })
+		wg.Go(func() { repos[i], failed[i] = e.svc.EnsureRepo(ctx, "oci", "alice/racy", 0) })
 	}
 	wg.Wait()
 	for i := range n {

@@ -33,21 +33,27 @@ type Options struct {
 	ContentCacheBytes int64
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// OnCreateRepo, when set, runs in the transaction that creates a
+	// repository, with the ID of the user who caused it (0 when none is
+	// known): access rules hook in here to grant permissions. Its error
+	// rolls the creation back.
+	OnCreateRepo func(ctx context.Context, q meta.Queries, r meta.Repository, creatorID int64) error
 }
 
 // Service is the core. It is safe for concurrent use.
 type Service struct {
-	meta    meta.Store
-	blobs   blob.Store
-	formats map[string]Format
-	now     func() time.Time
-	cache   *contentCache
-	locks   keyedMutex // serialises work on one upload session or one blob digest
+	meta     meta.Store
+	blobs    blob.Store
+	formats  map[string]Format
+	now      func() time.Time
+	cache    *contentCache
+	locks    keyedMutex // serialises work on one upload session or one blob digest
+	onCreate func(ctx context.Context, q meta.Queries, r meta.Repository, creatorID int64) error
 }
 
 // New returns a Service over the stores, knowing the given formats.
 func New(store meta.Store, blobs blob.Store, formats []Format, opt Options) (*Service, error) {
-	s := &Service{meta: store, blobs: blobs, formats: map[string]Format{}, now: opt.Now}
+	s := &Service{meta: store, blobs: blobs, formats: map[string]Format{}, now: opt.Now, onCreate: opt.OnCreateRepo}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -96,9 +102,10 @@ func (s *Service) Repo(ctx context.Context, typ, name string) (meta.Repository, 
 }
 
 // EnsureRepo returns the repository of type typ named name, creating it in
-// its namespace when it does not exist yet. Errors: errs.Invalid for a name
-// the format rejects; errs.NotFound when the namespace does not exist.
-func (s *Service) EnsureRepo(ctx context.Context, typ, name string) (meta.Repository, error) {
+// its namespace for the user creatorID (0 when unknown) when it does not
+// exist yet. Errors: errs.Invalid for a name the format rejects;
+// errs.NotFound when the namespace does not exist.
+func (s *Service) EnsureRepo(ctx context.Context, typ, name string, creatorID int64) (meta.Repository, error) {
 	r, err := s.meta.GetRepo(ctx, typ, name)
 	if err == nil || !errs.Is(err, errs.NotFound) {
 		return r, err
@@ -119,6 +126,10 @@ func (s *Service) EnsureRepo(ctx context.Context, typ, name string) (meta.Reposi
 		err = q.CreateRepo(ctx, &r)
 		if errs.Is(err, errs.Exists) {
 			r, err = q.GetRepo(ctx, typ, name)
+			return err
+		}
+		if err == nil && s.onCreate != nil {
+			err = s.onCreate(ctx, q, r, creatorID)
 		}
 		return err
 	})

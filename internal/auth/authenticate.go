@@ -45,7 +45,9 @@ func (s *Service) Authenticate(ctx context.Context, c Credentials) (Principal, e
 			return s.authToken(ctx, c.Token)
 		}
 		if s.signer != nil && c.Signed() {
-			return s.signer.Verify(c.Token, "")
+			p, err := s.signer.Verify(c.Token, "")
+			p.Method = ByJWT
+			return p, err
 		}
 		return Principal{}, unauthenticated()
 	}
@@ -60,9 +62,24 @@ func (c Credentials) Signed() bool {
 	return (c.Kind == Bearer || c.Kind == Token) && !looksLikeToken(c.Token) && strings.Count(c.Token, ".") == 2
 }
 
+// The user names that say what kind of token the password is, as Quay's
+// clients send them.
+const (
+	oauthTokenUser = "$oauthtoken"
+	appTokenUser   = "$app"
+)
+
 func (s *Service) authBasic(ctx context.Context, user, pw string) (Principal, error) {
 	if (pw == "" || pw == oauthBasicPassword) && looksLikeToken(user) {
 		return s.authToken(ctx, user)
+	}
+	switch {
+	case user == oauthTokenUser:
+		return s.authTokenOf(ctx, pw, ByOAuth)
+	case user == appTokenUser:
+		return s.authTokenOf(ctx, pw, ByAppToken)
+	case strings.Contains(user, RobotSeparator):
+		return s.authRobot(ctx, user, pw)
 	}
 	if looksLikeToken(pw) {
 		p, err := s.authToken(ctx, pw)
@@ -101,6 +118,7 @@ func (s *Service) authPassword(ctx context.Context, name, pw string) (Principal,
 		return Principal{}, unauthenticated()
 	}
 	p := principalOf(u)
+	p.Method = ByPassword
 	s.cache.put(key, p, s.now())
 	return p, nil
 }
@@ -117,6 +135,15 @@ func (s *Service) checkPassword(ctx context.Context, hash, pw string) (bool, err
 	}
 	defer func() { <-s.hashSlots }()
 	return CheckPassword(hash, pw)
+}
+
+// authTokenOf is authToken for a token that must be of one kind.
+func (s *Service) authTokenOf(ctx context.Context, secret string, m Method) (Principal, error) {
+	p, err := s.authToken(ctx, secret)
+	if err == nil && p.Method != m {
+		return Principal{}, unauthenticated()
+	}
+	return p, err
 }
 
 func (s *Service) authToken(ctx context.Context, secret string) (Principal, error) {
@@ -142,6 +169,17 @@ func (s *Service) authToken(ctx context.Context, secret string) (Principal, erro
 		return Principal{}, unauthenticated()
 	}
 	p := principalOf(u)
+	p.Method = ByToken
+	switch t.Kind {
+	case meta.TokenApp:
+		p.Method = ByAppToken
+	case meta.TokenOAuth:
+		p.Method = ByOAuth
+		c := capsOf(t.Scopes)
+		p.Caps = &c
+		s.touch(ctx, t, now)
+		return p, nil
+	}
 	if len(t.Scopes) > 0 {
 		p.Restricted = true
 		for _, sc := range t.Scopes {
@@ -183,5 +221,5 @@ func (s *Service) touch(ctx context.Context, t meta.Token, now time.Time) {
 }
 
 func principalOf(u meta.User) Principal {
-	return Principal{UserID: u.ID, Name: u.Name, Superuser: u.Superuser}
+	return Principal{UserID: u.ID, Name: u.Name, Superuser: u.Superuser && !u.Robot, Robot: u.Robot}
 }

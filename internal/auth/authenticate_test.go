@@ -141,7 +141,7 @@ func TestAuthenticateWithoutSigner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := newStore(t)
-	svc, err := NewService(st, nil)
+	svc, err := NewService(st, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

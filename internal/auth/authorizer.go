@@ -10,41 +10,19 @@ import (
 	"wharf/internal/meta"
 )
 
-// Authorizer decides whether a principal may act on a repository. It is
-// the only place access rules live; every front asks it. It is safe for
-// concurrent use.
+// Authorizer decides whether a principal may act on a repository or a
+// namespace. It is the only place access rules live; every front asks it.
+// It is safe for concurrent use.
 type Authorizer struct {
 	q     meta.Queries
 	users userCache
 }
 
-// NewAuthorizer returns an Authorizer reading users, namespaces and
-// repositories through q. A user's record is reread at most every
-// userTTL; zero rereads it on every decision.
+// NewAuthorizer returns an Authorizer reading users, namespaces, teams,
+// permissions and repositories through q. A user's record is reread at
+// most every userTTL; zero rereads it on every decision.
 func NewAuthorizer(q meta.Queries, userTTL time.Duration) *Authorizer {
 	return &Authorizer{q: q, users: userCache{ttl: userTTL, now: time.Now}}
-}
-
-// role is what a user may do in a namespace by being who they are. Roles
-// are ordered: each includes the rights of those before it.
-type role int
-
-const (
-	roleNone   role = iota
-	roleReader      // may pull private repositories
-	roleWriter      // may also push and delete
-	roleOwner       // may do everything
-)
-
-// allows reports whether r covers act.
-func (r role) allows(act Action) bool {
-	switch act {
-	case Pull:
-		return r >= roleReader
-	case Push, Delete:
-		return r >= roleWriter
-	}
-	return r >= roleOwner
 }
 
 // NamespaceOf returns the namespace part of a repository name: its first
@@ -59,85 +37,183 @@ func NamespaceOf(repoName string) string {
 //
 //   - the credential's grants must permit the action (Principal.Permits);
 //   - a disabled or deleted user may do nothing;
-//   - a superuser may do everything;
-//   - a user may do everything in the namespace named after them, to
-//     repositories that exist and to those not yet created;
-//   - anyone, anonymous callers included, may pull a public repository
-//     that exists and whose namespace is public;
-//   - nothing else is allowed.
+//   - a superuser may do everything (with an OAuth token, only one
+//     carrying super:user);
+//   - on a repository that exists, the caller's role (RepoRole) must cover
+//     the action; anyone, anonymous callers included, may pull a public
+//     repository whose namespace is public;
+//   - on a repository not yet created, a caller who may create
+//     repositories in its namespace (CanCreate) may do everything, so that
+//     a push creates it and other requests learn it is unknown.
 //
 // The user's flags are read from the store, not taken from p, so that
 // disabling a user or revoking superuser takes effect within the
-// Authorizer's user TTL. Can returns
-// false with a nil error when it denies; it returns an error only when the
-// store fails.
+// Authorizer's user TTL. Can returns false with a nil error when it
+// denies; it returns an error only when the store fails.
 func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType, repoName string) (bool, error) {
 	if !p.Permits(act, repoName) {
 		return false, nil
 	}
-	ns := NamespaceOf(repoName)
-	if ns == "" {
-		return false, nil
-	}
-	var u *meta.User
-	if !p.Anonymous() {
-		user, err := a.users.get(ctx, a.q, p.UserID)
-		switch {
-		case errs.Is(err, errs.NotFound):
-			return false, nil
-		case err != nil:
-			return false, fmt.Errorf("authorize %s: %w", p.Name, err)
-		case user.Disabled:
-			return false, nil
-		case user.Superuser:
-			return true, nil
-		}
-		u = &user
-	}
-	r, err := a.role(ctx, u, ns)
-	if err != nil {
+	d, err := a.decide(ctx, p, repoType, repoName)
+	if err != nil || d.denied {
 		return false, err
 	}
-	if r.allows(act) {
+	if d.repo == nil {
+		return d.create, nil
+	}
+	if RoleAllows(d.role, act) {
 		return true, nil
 	}
-	if act != Pull {
-		return false, nil
-	}
-	return a.publicRepo(ctx, repoType, repoName)
+	return act == Pull && d.public, nil
 }
 
-// role computes what user u (nil for the anonymous caller) may do in the
-// namespace named ns by membership. Today a user owns the namespace named
-// after them; organization and team roles join here.
-func (a *Authorizer) role(_ context.Context, u *meta.User, ns string) (role, error) {
-	if u == nil {
-		return roleNone, nil
+// RepoRole returns p's role on an existing repository: meta.RoleAdmin,
+// RoleWrite, RoleRead, or "" for none. Reading a public repository is not
+// a role: callers check the repository's visibility themselves. Errors:
+// errs.NotFound when the repository does not exist; store failures.
+func (a *Authorizer) RepoRole(ctx context.Context, p Principal, repoType, repoName string) (string, error) {
+	d, err := a.decide(ctx, p, repoType, repoName)
+	switch {
+	case err != nil:
+		return "", err
+	case d.repo == nil:
+		return "", errs.E(errs.NotFound, "repository not found")
+	case d.denied:
+		return "", nil
 	}
-	if strings.EqualFold(u.Name, ns) {
-		return roleOwner, nil
-	}
-	return roleNone, nil
+	return d.role, nil
 }
 
-// publicRepo reports whether the repository exists and anyone may read
-// it: the repository and its namespace are both public.
-func (a *Authorizer) publicRepo(ctx context.Context, repoType, repoName string) (bool, error) {
+// decision is what decide learns about a principal and a repository.
+type decision struct {
+	denied bool             // the caller may do nothing at all
+	repo   *meta.Repository // nil when it does not exist
+	role   string           // the caller's role on repo
+	public bool             // repo and its namespace are public
+	create bool             // the caller may create repo (when it is nil)
+}
+
+func (a *Authorizer) decide(ctx context.Context, p Principal, repoType, repoName string) (decision, error) {
+	nsName := NamespaceOf(repoName)
+	if nsName == "" {
+		return decision{denied: true}, nil
+	}
+	u, ok, err := a.user(ctx, p)
+	if err != nil || !ok {
+		return decision{denied: true}, err
+	}
+	super := u != nil && u.Superuser && (p.Caps == nil || p.Caps.Super)
+	// The owner of a personal namespace needs no further reads.
+	if u != nil && !u.Robot && strings.EqualFold(u.Name, nsName) && !super {
+		repo, err := a.q.GetRepo(ctx, repoType, repoName)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			return decision{create: p.Caps == nil || p.Caps.Create}, nil
+		case err != nil:
+			return decision{}, fmt.Errorf("authorize %s: %w", repoName, err)
+		}
+		return decision{repo: &repo, role: capRole(meta.RoleAdmin, p.Caps), public: repo.Public}, nil
+	}
+	ns, err := a.q.GetNamespace(ctx, nsName)
+	if errs.Is(err, errs.NotFound) {
+		return decision{denied: !super, create: super}, nil
+	}
+	if err != nil {
+		return decision{}, fmt.Errorf("authorize %s: %w", repoName, err)
+	}
 	repo, err := a.q.GetRepo(ctx, repoType, repoName)
+	if errs.Is(err, errs.NotFound) {
+		if super {
+			return decision{create: true}, nil
+		}
+		create, err := a.canCreate(ctx, p, u, ns)
+		return decision{create: create}, err
+	}
+	if err != nil {
+		return decision{}, fmt.Errorf("authorize %s: %w", repoName, err)
+	}
+	d := decision{repo: &repo, public: repo.Public && ns.Public}
+	if super {
+		d.role = meta.RoleAdmin
+		return d, nil
+	}
+	if u == nil {
+		return d, nil
+	}
+	role, err := a.memberRepoRole(ctx, u, ns, repo)
+	if err != nil {
+		return decision{}, err
+	}
+	d.role = capRole(role, p.Caps)
+	return d, nil
+}
+
+// user returns the principal's current record, nil for the anonymous
+// caller, and whether the principal may act at all.
+func (a *Authorizer) user(ctx context.Context, p Principal) (*meta.User, bool, error) {
+	if p.Anonymous() {
+		return nil, true, nil
+	}
+	u, err := a.users.get(ctx, a.q, p.UserID)
 	switch {
 	case errs.Is(err, errs.NotFound):
-		return false, nil
+		return nil, false, nil
 	case err != nil:
-		return false, fmt.Errorf("authorize %s %s: %w", repoType, repoName, err)
-	case !repo.Public:
+		return nil, false, fmt.Errorf("authorize %s: %w", p.Name, err)
+	case u.Disabled:
+		return nil, false, nil
+	}
+	return &u, true, nil
+}
+
+// memberRepoRole is the role a user has on a repository of another's
+// namespace: through an admin team of its organisation, their own
+// permission or their teams' permissions, whichever is highest.
+func (a *Authorizer) memberRepoRole(ctx context.Context, u *meta.User, ns meta.Namespace, repo meta.Repository) (string, error) {
+	role := ""
+	if ns.Kind == meta.KindOrg {
+		teams, err := a.q.TeamRoles(ctx, u.ID, ns.ID)
+		if err != nil {
+			return "", fmt.Errorf("authorize %s: %w", repo.Name, err)
+		}
+		for _, t := range teams {
+			if t == meta.TeamAdmin {
+				return meta.RoleAdmin, nil
+			}
+		}
+	}
+	roles, err := a.q.RepoRoles(ctx, u.ID, repo.ID)
+	if err != nil {
+		return "", fmt.Errorf("authorize %s: %w", repo.Name, err)
+	}
+	for _, r := range roles {
+		role = maxRole(role, r)
+	}
+	return role, nil
+}
+
+// canCreate reports whether a user may create repositories in an
+// organisation: through a team with the creator or admin role.
+func (a *Authorizer) canCreate(ctx context.Context, p Principal, u *meta.User, ns meta.Namespace) (bool, error) {
+	if u == nil || ns.Kind != meta.KindOrg || (p.Caps != nil && !p.Caps.Create && !p.Caps.OrgAdmin) {
 		return false, nil
 	}
-	ns, err := a.q.GetNamespaceByID(ctx, repo.NamespaceID)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("authorize %s %s: %w", repoType, repoName, err)
+	teams, err := a.q.TeamRoles(ctx, u.ID, ns.ID)
+	if err != nil {
+		return false, fmt.Errorf("authorize %s: %w", ns.Name, err)
 	}
-	return ns.Public, nil
+	for _, t := range teams {
+		if teamRank(t) >= teamRank(meta.TeamCreator) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// capRole cuts a role down to what caps allow; nil caps allow all.
+func capRole(role string, caps *Caps) string {
+	if caps == nil {
+		return role
+	}
+	return minRole(role, caps.Repo)
 }

@@ -9,13 +9,33 @@ package auth
 // allowed only when a grant covers it and the user's own rights allow it.
 // When Restricted is false the user's own rights apply alone and Grants is
 // ignored.
+//
+// Caps, when set, caps the user's roles as the scopes of an OAuth access
+// token do: it applies on top of everything else.
 type Principal struct {
 	UserID     int64
 	Name       string
 	Superuser  bool
 	Grants     []Grant
 	Restricted bool
+
+	Robot  bool   // the account is a robot
+	Method Method // how the credentials were checked
+	Caps   *Caps
 }
+
+// Method says how a principal proved who it is.
+type Method string
+
+// Authentication methods.
+const (
+	ByPassword Method = "password" // a user's password
+	ByToken    Method = "token"    // an API token
+	ByAppToken Method = "app"      // an application-specific token
+	ByOAuth    Method = "oauth"    // an OAuth access token
+	ByRobot    Method = "robot"    // a robot's secret
+	ByJWT      Method = "jwt"      // a registry token the server signed
+)
 
 // Anonymous reports whether p is the anonymous caller.
 func (p Principal) Anonymous() bool { return p.UserID == 0 }

@@ -20,6 +20,7 @@ import (
 type Service struct {
 	store  meta.Store
 	signer *Signer
+	sealer *Sealer
 	now    func() time.Time
 
 	cache *principalCache
@@ -31,9 +32,11 @@ type Service struct {
 }
 
 // NewService returns a Service over store. signer verifies the JWTs
-// presented as bearer tokens; nil disables them. It computes one password
+// presented as bearer tokens; nil disables them. sealer keeps the secrets
+// that are shown again (robot tokens, application secrets); nil disables
+// robots and applications. It computes one password
 // hash, so it takes a few tens of milliseconds.
-func NewService(store meta.Store, signer *Signer) (*Service, error) {
+func NewService(store meta.Store, signer *Signer, sealer *Sealer) (*Service, error) {
 	pw := make([]byte, 16)
 	if _, err := rand.Read(pw); err != nil {
 		return nil, fmt.Errorf("auth service: %w", err)

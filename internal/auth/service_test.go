@@ -15,7 +15,7 @@ import (
 func newTestService(t testing.TB) (*Service, meta.Store) {
 	t.Helper()
 	st := newStore(t)
-	svc, err := NewService(st, newTestSigner(t, time.Now()))
+	svc, err := NewService(st, newTestSigner(t, time.Now()), testSealer(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,13 @@ type Auth struct {
 	// JWTKeyFile holds the key registry tokens are signed with; it is
 	// created when missing. Empty means <data_dir>/jwt.key.
 	JWTKeyFile string `yaml:"jwt_key_file"`
+	// SecretKeyFile holds the key that seals secrets kept in the metadata
+	// store (robot tokens, application secrets); it is created when
+	// missing. Empty means <data_dir>/secret.key. Every replica needs the
+	// same file, and losing it makes those secrets unreadable.
+	SecretKeyFile string `yaml:"secret_key_file"`
+	// SignUp lets anyone create an account through the API.
+	SignUp bool `yaml:"sign_up"`
 	// Realm is the token endpoint URL announced to registry clients; empty
 	// means the server's own endpoint under PublicURL.
 	Realm string `yaml:"realm"`

@@ -36,7 +36,7 @@ func TestDefault(t *testing.T) {
 		Log:       Log{Format: "text", Level: "info"},
 		Meta:      Meta{Driver: "sqlite", SQLite: SQLite{Path: filepath.Join("wharf-data", "wharf.db")}},
 		Blob:      Blob{Driver: "fs", FS: FS{Root: filepath.Join("wharf-data", "blobs"), Fsync: true}},
-		Auth:      Auth{TokenTTL: 5 * time.Minute, UserCacheTTL: 2 * time.Second, JWTKeyFile: filepath.Join("wharf-data", "jwt.key")},
+		Auth:      Auth{TokenTTL: 5 * time.Minute, UserCacheTTL: 2 * time.Second, JWTKeyFile: filepath.Join("wharf-data", "jwt.key"), SecretKeyFile: filepath.Join("wharf-data", "secret.key")},
 		Limits:    Limits{MaxManifestBytes: 4 << 20},
 		GC:        GC{Interval: time.Hour, GracePeriod: 24 * time.Hour, UploadTTL: 24 * time.Hour},
 		Server:    Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ShutdownTimeout: 30 * time.Second},
@@ -71,7 +71,7 @@ func TestLoadFiles(t *testing.T) {
 			Postgres: Postgres{DSN: "postgres://wharf:s3cret@db.example.com:5432/wharf?sslmode=require"},
 		},
 		Blob:   Blob{Driver: "fs", FS: FS{Root: "/srv/blobs", Fsync: false}},
-		Auth:   Auth{TokenTTL: 10 * time.Minute, UserCacheTTL: 2 * time.Second, JWTKeyFile: "/etc/wharf/jwt.key", Realm: "https://registry.example.com/v2/token"},
+		Auth:   Auth{TokenTTL: 10 * time.Minute, UserCacheTTL: 2 * time.Second, JWTKeyFile: "/etc/wharf/jwt.key", SecretKeyFile: "/etc/wharf/secret.key", SignUp: true, Realm: "https://registry.example.com/v2/token"},
 		Limits: Limits{MaxManifestBytes: 8 << 20, MaxGenericFileBytes: 1 << 30},
 		GC:     GC{Interval: 30 * time.Minute, GracePeriod: 48 * time.Hour, UploadTTL: 12 * time.Hour},
 		Server: Server{ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute, ShutdownTimeout: 90 * time.Second},
@@ -79,6 +79,7 @@ func TestLoadFiles(t *testing.T) {
 	minimal := resolvedDefault()
 	minimal.Addr, minimal.DataDir, minimal.PublicURL = ":5000", "/data", "http://localhost:5000"
 	minimal.Meta.SQLite.Path, minimal.Blob.FS.Root, minimal.Auth.JWTKeyFile = "/data/wharf.db", "/data/blobs", "/data/jwt.key"
+	minimal.Auth.SecretKeyFile = "/data/secret.key"
 	tests := []struct {
 		file string
 		want Config

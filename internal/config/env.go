@@ -33,6 +33,8 @@ func envVars() []envVar {
 		{"WHARF_TOKEN_TTL", "auth.token_ttl", duration(func(c *Config) *time.Duration { return &c.Auth.TokenTTL })},
 		{"WHARF_USER_CACHE_TTL", "auth.user_cache_ttl", duration(func(c *Config) *time.Duration { return &c.Auth.UserCacheTTL })},
 		{"WHARF_JWT_KEY_FILE", "auth.jwt_key_file", str(func(c *Config) *string { return &c.Auth.JWTKeyFile })},
+		{"WHARF_SECRET_KEY_FILE", "auth.secret_key_file", str(func(c *Config) *string { return &c.Auth.SecretKeyFile })},
+		{"WHARF_SIGN_UP", "auth.sign_up", boolean(func(c *Config) *bool { return &c.Auth.SignUp })},
 		{"WHARF_AUTH_REALM", "auth.realm", str(func(c *Config) *string { return &c.Auth.Realm })},
 		{"WHARF_MAX_MANIFEST_BYTES", "limits.max_manifest_bytes", integer(func(c *Config) *int64 { return &c.Limits.MaxManifestBytes })},
 		{"WHARF_MAX_GENERIC_FILE_BYTES", "limits.max_generic_file_bytes", integer(func(c *Config) *int64 { return &c.Limits.MaxGenericFileBytes })},

@@ -45,6 +45,7 @@ func TestEnvOverrides(t *testing.T) {
 	want.Log = Log{Format: "json", Level: "warn"}
 	want.Meta.Driver, want.Meta.Postgres.DSN = "postgres", "postgres://u:p@h/db"
 	want.Meta.SQLite.Path, want.Blob.FS.Root, want.Auth.JWTKeyFile = "/srv/wharf/wharf.db", "/srv/wharf/blobs", "/srv/wharf/jwt.key"
+	want.Auth.SecretKeyFile = "/srv/wharf/secret.key"
 	want.Blob.FS.Fsync = false
 	want.Auth.TokenTTL = 15 * time.Minute
 	want.Limits = Limits{MaxManifestBytes: 1 << 20, MaxGenericFileBytes: 10}

@@ -34,6 +34,9 @@ func (c *Config) Resolve() {
 	if c.Auth.JWTKeyFile == "" {
 		c.Auth.JWTKeyFile = filepath.Join(c.DataDir, "jwt.key")
 	}
+	if c.Auth.SecretKeyFile == "" {
+		c.Auth.SecretKeyFile = filepath.Join(c.DataDir, "secret.key")
+	}
 }
 
 // Validate checks every setting and returns all problems found, joined
@@ -78,6 +81,7 @@ func (c *Config) Validate() error {
 	v.positive("auth.token_ttl", c.Auth.TokenTTL)
 	v.notNegative("auth.user_cache_ttl", c.Auth.UserCacheTTL)
 	v.path("auth.jwt_key_file", c.Auth.JWTKeyFile, false)
+	v.path("auth.secret_key_file", c.Auth.SecretKeyFile, false)
 	if c.Auth.Realm != "" {
 		v.url("auth.realm", c.Auth.Realm)
 	}

@@ -96,7 +96,7 @@ func (h *Handler) putManifest(w http.ResponseWriter, r *http.Request, req *reque
 		}
 		return newError(codeManifestInvalid, errs.Message(err))
 	}
-	repo, err := h.opt.Artifacts.EnsureRepo(r.Context(), RepoType, req.route.Name)
+	repo, err := h.opt.Artifacts.EnsureRepo(r.Context(), RepoType, req.route.Name, req.principal.UserID)
 	if err != nil {
 		return as(err, errs.NotFound, codeNameUnknown)
 	}

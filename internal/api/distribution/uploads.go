@@ -46,7 +46,7 @@ func blobCreated(w http.ResponseWriter, name, digest string) {
 func (h *Handler) startUpload(w http.ResponseWriter, r *http.Request, req *request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	repo, err := h.opt.Artifacts.EnsureRepo(ctx, RepoType, req.route.Name)
+	repo, err := h.opt.Artifacts.EnsureRepo(ctx, RepoType, req.route.Name, req.principal.UserID)
 	if err != nil {
 		return as(err, errs.NotFound, codeNameUnknown)
 	}

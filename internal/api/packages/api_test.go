@@ -63,7 +63,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts, err := auth.NewService(m, signer)
+	accounts, err := auth.NewService(m, signer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,71 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"wharf/internal/meta"
+)
+
+// NamespaceRole is what a principal may do in a namespace by who they
+// are. Roles are ordered: each includes the rights of those before it.
+type NamespaceRole int
+
+// Namespace roles.
+const (
+	NoRole      NamespaceRole = iota
+	MemberRole                // in a team of the organisation
+	CreatorRole               // may create repositories
+	AdminRole                 // administers the namespace and all it holds
+)
+
+// NamespaceRole returns p's role in the namespace named name: a person is
+// the admin of their own namespace; in an organisation the highest role
+// of the teams the user (or robot) is in counts; a superuser is admin
+// everywhere. An OAuth token caps it: admin needs org:admin (or user:admin
+// for one's own namespace), creating needs repo:create, super:user lets a
+// superuser's power through. Errors: errs.NotFound when the namespace does
+// not exist; store failures. A disabled caller has NoRole.
+func (a *Authorizer) NamespaceRole(ctx context.Context, p Principal, name string) (NamespaceRole, error) {
+	ns, err := a.q.GetNamespace(ctx, name)
+	if err != nil {
+		return NoRole, err
+	}
+	return a.RoleIn(ctx, p, ns)
+}
+
+// RoleIn is NamespaceRole for a namespace already read.
+func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace) (NamespaceRole, error) {
+	u, ok, err := a.user(ctx, p)
+	if err != nil || !ok || u == nil {
+		return NoRole, err
+	}
+	if u.Superuser && (p.Caps == nil || p.Caps.Super) {
+		return AdminRole, nil
+	}
+	role := NoRole
+	switch {
+	case ns.Kind == meta.KindUser && !u.Robot && strings.EqualFold(u.Name, ns.Name):
+		role = AdminRole
+	case ns.Kind == meta.KindOrg:
+		teams, err := a.q.TeamRoles(ctx, u.ID, ns.ID)
+		if err != nil {
+			return NoRole, fmt.Errorf("authorize %s: %w", ns.Name, err)
+		}
+		for _, t := range teams {
+			role = max(role, NamespaceRole(teamRank(t)))
+		}
+	}
+	if p.Caps == nil || role == NoRole {
+		return role, nil
+	}
+	limit := MemberRole
+	switch {
+	case p.Caps.OrgAdmin || (ns.Kind == meta.KindUser && p.Caps.UserAdmin):
+		limit = AdminRole
+	case p.Caps.Create:
+		limit = CreatorRole
+	}
+	return min(role, limit), nil
+}
