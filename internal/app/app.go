@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"wharf/internal/artifact"
+	"wharf/internal/audit"
 	"wharf/internal/auth"
 	"wharf/internal/blob"
 	"wharf/internal/blob/fs"
@@ -30,6 +31,7 @@ type App struct {
 	Artifacts *artifact.Service
 	Accounts  *auth.Service
 	authz     *auth.Authorizer
+	audit     *audit.Recorder
 	signer    *auth.Signer
 	metrics   *httpx.Metrics
 }
@@ -78,6 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.authz = auth.NewAuthorizer(a.meta, cfg.Auth.UserCacheTTL)
+	a.audit = audit.New(a.meta)
 	return a, nil
 }
 

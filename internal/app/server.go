@@ -12,6 +12,7 @@ import (
 
 	"wharf/internal/api/distribution"
 	"wharf/internal/api/packages"
+	"wharf/internal/api/quay"
 	"wharf/internal/httpx"
 )
 
@@ -27,6 +28,10 @@ func (a *App) Handler() http.Handler {
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
 	}
 	pkgs, pkgAPI := packages.NewHandler(pkgOpt), packages.NewAPI(pkgOpt)
+	quayAPI := quay.NewHandler(quay.Options{
+		Accounts: a.Accounts, Authorizer: a.authz, Artifacts: a.Artifacts, Audit: a.audit,
+		PublicURL: a.cfg.PublicURL, SignUp: a.cfg.Auth.SignUp, Log: a.log,
+	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -54,6 +59,8 @@ func (a *App) Handler() http.Handler {
 			pkgs.ServeHTTP(w, r)
 		case strings.HasPrefix(p, packages.APIPrefix):
 			pkgAPI.ServeHTTP(w, r)
+		case strings.HasPrefix(p, quay.Prefix):
+			quayAPI.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}
