@@ -112,7 +112,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) error {
 		if _, _, err := a.h.caller(r, p.owner); err != nil {
 			return err
 		}
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	}
 	who, err := a.h.authorize(r, gp, act)
 	if err != nil {
@@ -262,7 +262,7 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Pr
 	gp := path{owner: p.owner, name: p.name, version: p.version}
 	v, err := a.h.opt.Artifacts.OwnerVersion(ctx, RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ aut
 	gp := path{owner: p.owner, name: p.name, version: p.version}
 	v, err := a.h.opt.Artifacts.NamedVersion(ctx, RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (a *API) delete(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.P
 	gp := path{owner: p.owner, name: p.name, version: p.version}
 	err := a.h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ a
 func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
 	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, p.repoName(), p.version); err != nil {
 		if errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package does not exist")
+			return errNoPackage
 		}
 		return err
 	}
@@ -123,7 +123,7 @@ func (h *Handler) notFound(r *http.Request, p path, err error) error {
 		return err
 	}
 	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	}
 	return fail(http.StatusNotFound, "package file does not exist")
 }

@@ -56,6 +56,10 @@ func (e *httpError) Error() string { return e.msg }
 
 func fail(status int, msg string) error { return &httpError{status, msg} }
 
+// errNoPackage answers for a package or version that does not exist, and
+// for one the caller may not read.
+var errNoPackage = fail(http.StatusNotFound, "package does not exist")
+
 // classify is the one place where an error becomes the status and
 // message it is answered with; unexpected errors are logged.
 func (h *Handler) classify(r *http.Request, err error) *httpError {
@@ -172,18 +176,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	return fn(w, r, p, who)
 }
 
-// authorize follows Gitea: bad credentials are a 401, an unknown owner a
-// 404, and missing rights a 401 with a Basic challenge, for signed-in
-// callers too. A package that does not exist is a 404 only to those who
-// may read the owner's public packages.
-// It returns the caller.
+// authorize decides whether the caller may do act to the package of p and
+// returns the caller. It answers as Gitea does where that reveals nothing:
+// bad credentials are a 401, an unknown owner a 404, and missing rights a
+// 401 with a Basic challenge, for signed-in callers too. One exception
+// keeps private packages hidden: a read by a caller who may read the
+// owner's public packages, of a package they may not read, is a 404
+// "package does not exist", word for word what a package that does not
+// exist answers. The decision rests on the owner and the Authorizer's
+// answer alone and never looks the package up, so a private package and
+// a missing one take the same path.
 func (h *Handler) authorize(r *http.Request, p path, act auth.Action) (auth.Principal, error) {
-	ctx := r.Context()
 	who, ns, err := h.caller(r, p.owner)
 	if err != nil {
 		return who, err
 	}
-	return who, h.allow(ctx, who, ns, p, act)
+	return who, h.allow(r.Context(), who, ns, p, act)
 }
 
 // caller authenticates the request and looks up the owner: bad
@@ -215,9 +223,7 @@ func (h *Handler) allow(ctx context.Context, who auth.Principal, ns meta.Namespa
 		return err
 	}
 	if act == auth.Pull && ns.Public && who.Permits(act, p.repoName()) {
-		if _, err := h.opt.Artifacts.Repo(ctx, RepoType, p.repoName()); errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package does not exist")
-		}
+		return errNoPackage
 	}
 	return fail(http.StatusUnauthorized, "unauthorized")
 }
