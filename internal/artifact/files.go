@@ -76,25 +76,41 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}
 	sums.fill(&file)
 	_, err = s.commit(ctx, w, file.Digest, func(q meta.Queries) error {
-		v, err := q.GetVersion(ctx, repo.ID, req.Version)
-		if errs.Is(err, errs.NotFound) {
-			v = meta.Version{RepoID: repo.ID, Version: req.Version, CreatorID: req.Creator}
-			err = q.CreateVersion(ctx, &v, nil)
-		}
-		if err != nil {
-			return err
-		}
-		file.VersionID = v.ID
-		err = q.CreateFile(ctx, &file)
-		if errs.Is(err, errs.Exists) {
-			return errs.E(errs.Exists, "package file already exists")
-		}
-		return err
+		return addFile(ctx, q, repo.ID, req.Version, req.Creator, &file)
 	})
 	if err != nil {
 		return meta.File{}, fmt.Errorf("put file %s: %w", req.FileName, err)
 	}
 	return file, nil
+}
+
+// addFile records file in a version of a repository, creating the version
+// when it does not exist yet. Uploads race: a version another upload
+// created first is used, and one whose last file a concurrent delete
+// removed, between the lookup and the insert, is created again. Errors:
+// errs.Exists when the version has a file of that name.
+func addFile(ctx context.Context, q meta.Queries, repoID int64, version string, creator int64, file *meta.File) error {
+	for attempt := 1; ; attempt++ {
+		v, err := q.GetVersion(ctx, repoID, version)
+		if errs.Is(err, errs.NotFound) {
+			v = meta.Version{RepoID: repoID, Version: version, CreatorID: creator}
+			err = q.CreateVersion(ctx, &v, nil)
+			if errs.Is(err, errs.Exists) {
+				v, err = q.GetVersion(ctx, repoID, version)
+			}
+		}
+		if err == nil {
+			file.VersionID = v.ID
+			err = q.CreateFile(ctx, file)
+		}
+		switch {
+		case errs.Is(err, errs.NotFound) && attempt < 3:
+			continue // the version went away under us
+		case errs.Is(err, errs.Exists):
+			return errs.E(errs.Exists, "package file already exists")
+		}
+		return err
+	}
 }
 
 func (s *Service) lookupFile(ctx context.Context, repoID int64, version, name string) (meta.Version, meta.File, error) {
@@ -146,14 +162,16 @@ func (s *Service) OpenFile(ctx context.Context, ref FileRef, count bool) (meta.F
 }
 
 // DeleteFile removes a file; when it was its version's last file the
-// version goes too. Errors: errs.NotFound.
+// version goes too, in the same transaction. The version is locked first,
+// so concurrent deletes of its files run one after the other and the one
+// that removes the last file sees none left. Errors: errs.NotFound.
 func (s *Service) DeleteFile(ctx context.Context, ref FileRef) error {
 	repo, err := s.Repo(ctx, ref.Type, ref.RepoName)
 	if err != nil {
 		return err
 	}
 	err = s.meta.Tx(ctx, func(q meta.Queries) error {
-		v, err := q.GetVersion(ctx, repo.ID, ref.Version)
+		v, err := q.LockVersion(ctx, repo.ID, ref.Version)
 		if err != nil {
 			return err
 		}
@@ -161,14 +179,14 @@ func (s *Service) DeleteFile(ctx context.Context, ref FileRef) error {
 		if err != nil {
 			return err
 		}
-		files, err := q.ListFiles(ctx, v.ID)
-		if err != nil {
+		if err := q.DeleteFile(ctx, f.ID); err != nil {
 			return err
 		}
-		if len(files) == 1 {
-			return q.DeleteVersion(ctx, v.ID)
+		left, err := q.ListFiles(ctx, v.ID)
+		if err != nil || len(left) > 0 {
+			return err
 		}
-		return q.DeleteFile(ctx, f.ID)
+		return q.DeleteVersion(ctx, v.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete file %s: %w", ref.FileName, err)
