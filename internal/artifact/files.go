@@ -140,11 +140,10 @@ func (s *Service) StatFile(ctx context.Context, ref FileRef) (meta.Version, meta
 	return v, f, nil
 }
 
-// OpenFile opens a file for reading and, when count is set, counts a
-// download of its version. The caller closes the reader.
-// Errors: errs.NotFound.
-func (s *Service) OpenFile(ctx context.Context, ref FileRef, count bool) (meta.File, blob.Reader, error) {
-	v, f, err := s.StatFile(ctx, ref)
+// OpenFile opens a file for reading; the caller closes the reader. It
+// counts no download: see CountDownload. Errors: errs.NotFound.
+func (s *Service) OpenFile(ctx context.Context, ref FileRef) (meta.File, blob.Reader, error) {
+	_, f, err := s.StatFile(ctx, ref)
 	if err != nil {
 		return meta.File{}, nil, err
 	}
@@ -152,13 +151,16 @@ func (s *Service) OpenFile(ctx context.Context, ref FileRef, count bool) (meta.F
 	if err != nil {
 		return meta.File{}, nil, fmt.Errorf("open file %s: %w", ref.FileName, err)
 	}
-	if count {
-		if err := s.meta.AddDownload(ctx, v.ID); err != nil {
-			r.Close()
-			return meta.File{}, nil, fmt.Errorf("count download: %w", err)
-		}
-	}
 	return f, r, nil
+}
+
+// CountDownload counts a download of a version, which a front does once a
+// file of it is open and its content is being sent. Errors: errs.NotFound.
+func (s *Service) CountDownload(ctx context.Context, versionID int64) error {
+	if err := s.meta.AddDownload(ctx, versionID); err != nil {
+		return fmt.Errorf("count download: %w", err)
+	}
+	return nil
 }
 
 // DeleteFile removes a file; when it was its version's last file the

@@ -22,11 +22,17 @@ import (
 // "pub" (public namespace), "priv" (private namespace) and "other".
 type apiEnv struct {
 	api  *packages.API
-	svc  *artifact.Service
-	meta meta.Store
+	h     *packages.Handler
+	svc   *artifact.Service
+	meta  meta.Store
+	blobs *memblob.Store
 }
 
-func newAPIEnv(t *testing.T) *apiEnv {
+func newAPIEnv(t *testing.T) *apiEnv { return newAPIEnvWith(t, nil) }
+
+// newAPIEnvWith is newAPIEnv with the service's metadata store wrapped by
+// wrap, when not nil, to inject failures.
+func newAPIEnvWith(t *testing.T, wrap func(meta.Store) meta.Store) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
 	m, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
@@ -51,7 +57,12 @@ func newAPIEnv(t *testing.T) *apiEnv {
 			t.Fatal(err)
 		}
 	}
-	svc, err := artifact.New(m, memblob.New(), []artifact.Format{{
+	var sm meta.Store = m
+	if wrap != nil {
+		sm = wrap(m)
+	}
+	blobs := memblob.New()
+	svc, err := artifact.New(sm, blobs, []artifact.Format{{
 		Type:            packages.RepoType,
 		ValidName:       func(string) error { return nil },
 		PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
@@ -67,8 +78,8 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := packages.NewAPI(packages.Options{Artifacts: svc, Auth: accounts, Authorizer: auth.NewAuthorizer(m, 0)})
-	return &apiEnv{api: api, svc: svc, meta: m}
+	opt := packages.Options{Artifacts: svc, Auth: accounts, Authorizer: auth.NewAuthorizer(m, 0)}
+	return &apiEnv{api: packages.NewAPI(opt), h: packages.NewHandler(opt), svc: svc, meta: m, blobs: blobs}
 }
 
 // put stores a one-byte file in a new version of owner/name.

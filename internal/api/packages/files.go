@@ -5,9 +5,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
-	"os"
-	"strings"
 
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
@@ -67,33 +64,6 @@ func uploadBody(r *http.Request) (io.Reader, error) {
 			return part, nil
 		}
 	}
-}
-
-func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
-	f, rd, err := h.opt.Artifacts.OpenFile(r.Context(), p.fileRef(), r.Method == http.MethodGet)
-	if err != nil {
-		return h.notFound(r, p, err)
-	}
-	defer rd.Close()
-	hd := w.Header()
-	hd.Set("Content-Type", "application/octet-stream")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Disposition", contentDisposition(f.Name))
-	hd.Set("Access-Control-Expose-Headers", "Content-Disposition")
-	hd.Set("Cache-Control", "private, max-age=300")
-	var content io.ReadSeeker = rd
-	if of, ok := rd.(interface{ File() *os.File }); ok {
-		content = of.File()
-	}
-	http.ServeContent(w, r, "", f.Created, content)
-	return nil
-}
-
-// contentDisposition names the file for download in both the quoted form
-// and the RFC 5987 form.
-func contentDisposition(name string) string {
-	quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)
-	return `attachment; filename="` + quoted + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
 func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
