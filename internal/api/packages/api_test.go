@@ -14,6 +14,7 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/blob/memblob"
+	"wharf/internal/format/generic"
 	"wharf/internal/meta"
 	"wharf/internal/meta/sqlite"
 )
@@ -21,7 +22,7 @@ import (
 // apiEnv is the general package API over real stores, with the users
 // "pub" (public namespace), "priv" (private namespace) and "other".
 type apiEnv struct {
-	api  *packages.API
+	api   *packages.API
 	h     *packages.Handler
 	svc   *artifact.Service
 	meta  meta.Store
@@ -63,7 +64,7 @@ func newAPIEnvWith(t *testing.T, wrap func(meta.Store) meta.Store) *apiEnv {
 	}
 	blobs := memblob.New()
 	svc, err := artifact.New(sm, blobs, []artifact.Format{{
-		Type:            packages.RepoType,
+		Type:            generic.RepoType,
 		ValidName:       func(string) error { return nil },
 		PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
 	}}, artifact.Options{})
@@ -89,7 +90,7 @@ func (e *apiEnv) put(t *testing.T, owner, name, version string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.svc.PutFile(t.Context(), artifact.PutFileRequest{Type: packages.RepoType, RepoName: owner + "/" + name,
+	_, err = e.svc.PutFile(t.Context(), artifact.PutFileRequest{Type: generic.RepoType, RepoName: owner + "/" + name,
 		Version: version, FileName: "f", Body: strings.NewReader("x"), Creator: u.ID})
 	if err != nil {
 		t.Fatal(err)

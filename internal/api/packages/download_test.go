@@ -8,6 +8,7 @@ import (
 
 	"wharf/internal/api/packages"
 	"wharf/internal/errs"
+	"wharf/internal/format/generic"
 	"wharf/internal/meta"
 )
 
@@ -95,7 +96,7 @@ func TestDownloadCount(t *testing.T) {
 
 func mustVersion(t *testing.T, e *apiEnv) meta.Version {
 	t.Helper()
-	v, err := e.svc.NamedVersion(t.Context(), packages.RepoType, "pub/pkg", "1")
+	v, err := e.svc.NamedVersion(t.Context(), generic.RepoType, "pub/pkg", "1")
 	if err != nil {
 		t.Fatal(err)
 	}

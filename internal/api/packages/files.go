@@ -13,7 +13,7 @@ import (
 )
 
 func (p path) fileRef() artifact.FileRef {
-	return artifact.FileRef{Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file}
+	return artifact.FileRef{Type: generic.RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file}
 }
 
 // upload stores the request body, or the first file of a multipart form,
@@ -34,7 +34,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path, who aut
 		return err
 	}
 	_, err = h.opt.Artifacts.PutFile(r.Context(), artifact.PutFileRequest{
-		Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
+		Type: generic.RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
 		Body: body, MaxSize: h.opt.MaxFileBytes, Creator: who.UserID,
 	})
 	if err != nil {
@@ -75,7 +75,7 @@ func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ a
 }
 
 func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
-	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, p.repoName(), p.version); err != nil {
+	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), generic.RepoType, p.repoName(), p.version); err != nil {
 		if errs.Is(err, errs.NotFound) {
 			return errNoPackage
 		}
@@ -92,7 +92,7 @@ func (h *Handler) notFound(r *http.Request, p path, err error) error {
 	if !errs.Is(err, errs.NotFound) {
 		return err
 	}
-	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
+	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), generic.RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
 		return errNoPackage
 	}
 	return fail(http.StatusNotFound, "package file does not exist")

@@ -11,12 +11,10 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/errs"
+	"wharf/internal/format/generic"
 	"wharf/internal/httpx"
 	"wharf/internal/meta"
 )
-
-// RepoType is the artifact type of generic packages.
-const RepoType = "generic"
 
 // Prefix is where the front is mounted.
 const Prefix = "/api/packages/"
@@ -117,7 +115,7 @@ func parsePath(r *http.Request) (path, error) {
 		return path{}, fail(http.StatusNotFound, "Not found.")
 	}
 	segs := strings.Split(rest, "/")
-	if len(segs) < 4 || len(segs) > 5 || segs[1] != RepoType {
+	if len(segs) < 4 || len(segs) > 5 || segs[1] != generic.RepoType {
 		return path{}, fail(http.StatusNotFound, "Not found.")
 	}
 	for i, s := range segs {
@@ -218,7 +216,7 @@ func (h *Handler) caller(r *http.Request, owner string) (auth.Principal, meta.Na
 // allow decides whether who may do act to the package of p in namespace
 // ns, with the answers authorize documents.
 func (h *Handler) allow(ctx context.Context, who auth.Principal, ns meta.Namespace, p path, act auth.Action) error {
-	ok, err := h.opt.Authorizer.Can(ctx, who, act, RepoType, p.repoName())
+	ok, err := h.opt.Authorizer.Can(ctx, who, act, generic.RepoType, p.repoName())
 	if err != nil || ok {
 		return err
 	}
