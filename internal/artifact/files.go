@@ -26,7 +26,9 @@ type PutFileRequest struct {
 }
 
 // PutFile stores a file, computing its MD5, SHA-1 and SHA-512 digests
-// while the body streams to the blob store. Errors: errs.Exists when the version already has a
+// while the body streams to the blob store. Concurrent uploads of
+// different files to a version that does not exist yet all land in one
+// version. Errors: errs.Exists when the version already has a
 // file of that name (case-insensitive), errs.TooLarge past MaxSize,
 // errs.Invalid for names the format rejects.
 func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, error) {
