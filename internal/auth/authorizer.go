@@ -47,13 +47,6 @@ func (r role) allows(act Action) bool {
 	return r >= roleOwner
 }
 
-// NamespaceOf returns the namespace part of a repository name: its first
-// path component.
-func NamespaceOf(repoName string) string {
-	ns, _, _ := strings.Cut(repoName, "/")
-	return ns
-}
-
 // Can reports whether p may do act to the repository of type repoType
 // named repoName, which need not exist yet. The rules, in order:
 //
@@ -75,7 +68,7 @@ func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType,
 	if !p.Permits(act, repoName) {
 		return false, nil
 	}
-	ns := NamespaceOf(repoName)
+	ns := meta.NamespaceOf(repoName)
 	if ns == "" {
 		return false, nil
 	}

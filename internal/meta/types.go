@@ -1,6 +1,9 @@
 package meta
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // NamespaceKind says what owns a namespace.
 type NamespaceKind string
@@ -53,6 +56,13 @@ type Repository struct {
 	Name        string
 	Public      bool
 	Created     time.Time
+}
+
+// NamespaceOf returns the namespace part of a repository name: everything
+// before the first slash, or the whole name when it has none.
+func NamespaceOf(repoName string) string {
+	ns, _, _ := strings.Cut(repoName, "/")
+	return ns
 }
 
 // Version is one version of a repository: a manifest for OCI, a version
