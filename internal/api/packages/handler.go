@@ -200,8 +200,11 @@ func (h *Handler) caller(r *http.Request, owner string) (auth.Principal, meta.Na
 		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
 	}
 	who, err := h.opt.Auth.Authenticate(r.Context(), c)
-	if err != nil {
+	if errs.Is(err, errs.Unauthenticated) {
 		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
+	}
+	if err != nil {
+		return auth.Principal{}, meta.Namespace{}, err // the store failed: not the caller's fault
 	}
 	httpx.SetUser(r, who.Name)
 	ns, err := h.opt.Artifacts.Namespace(r.Context(), owner)
