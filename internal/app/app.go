@@ -107,12 +107,12 @@ func openMeta(ctx context.Context, cfg config.Config) (meta.Store, error) {
 func formats() []artifact.Format {
 	return []artifact.Format{
 		{
-			Type:            "oci",
+			Type:            oci.RepoType,
 			ValidName:       oci.ValidRepoName,
 			PublicByDefault: func(meta.Namespace) bool { return false },
 		},
 		{
-			Type: "generic",
+			Type: generic.RepoType,
 			ValidName: func(name string) error {
 				_, pkg, ok := strings.Cut(name, "/")
 				if !ok {

@@ -26,7 +26,9 @@ type PutFileRequest struct {
 }
 
 // PutFile stores a file, computing its MD5, SHA-1 and SHA-512 digests
-// while the body streams to the blob store. Errors: errs.Exists when the version already has a
+// while the body streams to the blob store. Concurrent uploads of
+// different files to a version that does not exist yet all land in one
+// version. Errors: errs.Exists when the version already has a
 // file of that name (case-insensitive), errs.TooLarge past MaxSize,
 // errs.Invalid for names the format rejects.
 func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, error) {
@@ -76,25 +78,41 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}
 	sums.fill(&file)
 	_, err = s.commit(ctx, w, file.Digest, func(q meta.Queries) error {
-		v, err := q.GetVersion(ctx, repo.ID, req.Version)
-		if errs.Is(err, errs.NotFound) {
-			v = meta.Version{RepoID: repo.ID, Version: req.Version, CreatorID: req.Creator}
-			err = q.CreateVersion(ctx, &v, nil)
-		}
-		if err != nil {
-			return err
-		}
-		file.VersionID = v.ID
-		err = q.CreateFile(ctx, &file)
-		if errs.Is(err, errs.Exists) {
-			return errs.E(errs.Exists, "package file already exists")
-		}
-		return err
+		return addFile(ctx, q, repo.ID, req.Version, req.Creator, &file)
 	})
 	if err != nil {
 		return meta.File{}, fmt.Errorf("put file %s: %w", req.FileName, err)
 	}
 	return file, nil
+}
+
+// addFile records file in a version of a repository, creating the version
+// when it does not exist yet. Uploads race: a version another upload
+// created first is used, and one whose last file a concurrent delete
+// removed, between the lookup and the insert, is created again. Errors:
+// errs.Exists when the version has a file of that name.
+func addFile(ctx context.Context, q meta.Queries, repoID int64, version string, creator int64, file *meta.File) error {
+	for attempt := 1; ; attempt++ {
+		v, err := q.GetVersion(ctx, repoID, version)
+		if errs.Is(err, errs.NotFound) {
+			v = meta.Version{RepoID: repoID, Version: version, CreatorID: creator}
+			err = q.CreateVersion(ctx, &v, nil)
+			if errs.Is(err, errs.Exists) {
+				v, err = q.GetVersion(ctx, repoID, version)
+			}
+		}
+		if err == nil {
+			file.VersionID = v.ID
+			err = q.CreateFile(ctx, file)
+		}
+		switch {
+		case errs.Is(err, errs.NotFound) && attempt < 3:
+			continue // the version went away under us
+		case errs.Is(err, errs.Exists):
+			return errs.E(errs.Exists, "package file already exists")
+		}
+		return err
+	}
 }
 
 func (s *Service) lookupFile(ctx context.Context, repoID int64, version, name string) (meta.Version, meta.File, error) {
@@ -124,11 +142,10 @@ func (s *Service) StatFile(ctx context.Context, ref FileRef) (meta.Version, meta
 	return v, f, nil
 }
 
-// OpenFile opens a file for reading and, when count is set, counts a
-// download of its version. The caller closes the reader.
-// Errors: errs.NotFound.
-func (s *Service) OpenFile(ctx context.Context, ref FileRef, count bool) (meta.File, blob.Reader, error) {
-	v, f, err := s.StatFile(ctx, ref)
+// OpenFile opens a file for reading; the caller closes the reader. It
+// counts no download: see CountDownload. Errors: errs.NotFound.
+func (s *Service) OpenFile(ctx context.Context, ref FileRef) (meta.File, blob.Reader, error) {
+	_, f, err := s.StatFile(ctx, ref)
 	if err != nil {
 		return meta.File{}, nil, err
 	}
@@ -136,24 +153,29 @@ func (s *Service) OpenFile(ctx context.Context, ref FileRef, count bool) (meta.F
 	if err != nil {
 		return meta.File{}, nil, fmt.Errorf("open file %s: %w", ref.FileName, err)
 	}
-	if count {
-		if err := s.meta.AddDownload(ctx, v.ID); err != nil {
-			r.Close()
-			return meta.File{}, nil, fmt.Errorf("count download: %w", err)
-		}
-	}
 	return f, r, nil
 }
 
+// CountDownload counts a download of a version, which a front does once a
+// file of it is open and its content is being sent. Errors: errs.NotFound.
+func (s *Service) CountDownload(ctx context.Context, versionID int64) error {
+	if err := s.meta.AddDownload(ctx, versionID); err != nil {
+		return fmt.Errorf("count download: %w", err)
+	}
+	return nil
+}
+
 // DeleteFile removes a file; when it was its version's last file the
-// version goes too. Errors: errs.NotFound.
+// version goes too, in the same transaction. The version is locked first,
+// so concurrent deletes of its files run one after the other and the one
+// that removes the last file sees none left. Errors: errs.NotFound.
 func (s *Service) DeleteFile(ctx context.Context, ref FileRef) error {
 	repo, err := s.Repo(ctx, ref.Type, ref.RepoName)
 	if err != nil {
 		return err
 	}
 	err = s.meta.Tx(ctx, func(q meta.Queries) error {
-		v, err := q.GetVersion(ctx, repo.ID, ref.Version)
+		v, err := q.LockVersion(ctx, repo.ID, ref.Version)
 		if err != nil {
 			return err
 		}
@@ -161,14 +183,14 @@ func (s *Service) DeleteFile(ctx context.Context, ref FileRef) error {
 		if err != nil {
 			return err
 		}
-		files, err := q.ListFiles(ctx, v.ID)
-		if err != nil {
+		if err := q.DeleteFile(ctx, f.ID); err != nil {
 			return err
 		}
-		if len(files) == 1 {
-			return q.DeleteVersion(ctx, v.ID)
+		left, err := q.ListFiles(ctx, v.ID)
+		if err != nil || len(left) > 0 {
+			return err
 		}
-		return q.DeleteFile(ctx, f.ID)
+		return q.DeleteVersion(ctx, v.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete file %s: %w", ref.FileName, err)

@@ -32,7 +32,7 @@ func (e *env) putFile(t testing.TB, repo, version, name string, data []byte) met
 // readFile returns a file's content without counting a download.
 func (e *env) readFile(t testing.TB, repo, version, name string) []byte {
 	t.Helper()
-	f, r, err := e.svc.OpenFile(t.Context(), artifact.FileRef{Type: "generic", RepoName: repo, Version: version, FileName: name}, false)
+	f, r, err := e.svc.OpenFile(t.Context(), artifact.FileRef{Type: "generic", RepoName: repo, Version: version, FileName: name})
 	if err != nil {
 		t.Fatalf("OpenFile %s/%s/%s: %v", repo, version, name, err)
 	}
@@ -308,7 +308,7 @@ func TestPutFileSameBytes(t *testing.T) {
 	}
 }
 
-func TestOpenFileCountsDownloads(t *testing.T) {
+func TestCountDownload(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, artifact.Options{})
 	ctx := t.Context()
@@ -338,7 +338,7 @@ func TestOpenFileCountsDownloads(t *testing.T) {
 		{version: "2", name: "a", count: true, want1: 2, want2: 1},
 	}
 	for i, s := range steps {
-		f, r, err := e.svc.OpenFile(ctx, ref(s.version, s.name), s.count)
+		f, r, err := e.svc.OpenFile(ctx, ref(s.version, s.name))
 		if err != nil {
 			t.Fatalf("step %d: OpenFile: %v", i, err)
 		}
@@ -346,17 +346,24 @@ func TestOpenFileCountsDownloads(t *testing.T) {
 			t.Errorf("step %d: OpenFile returned file %q", i, f.Name)
 		}
 		readAll(t, r)
+		if s.count {
+			if err := e.svc.CountDownload(ctx, f.VersionID); err != nil {
+				t.Fatalf("step %d: CountDownload: %v", i, err)
+			}
+		}
 		if got1, got2 := downloads("1"), downloads("2"); got1 != s.want1 || got2 != s.want2 {
 			t.Errorf("step %d: downloads %d, %d; want %d, %d", i, got1, got2, s.want1, s.want2)
 		}
 	}
 	for _, r := range []artifact.FileRef{ref("1", "c"), ref("3", "a"), {Type: "generic", RepoName: "alice/none", Version: "1", FileName: "a"}} {
-		_, _, err := e.svc.OpenFile(ctx, r, true)
+		_, _, err := e.svc.OpenFile(ctx, r)
 		wantKind(t, fmt.Sprintf("OpenFile %+v", r), err, errs.NotFound)
 	}
-	if got := downloads("1"); got != 2 {
-		t.Errorf("failed opens counted downloads: %d, want 2", got)
+	v, _, err := e.svc.StatFile(ctx, ref("2", "a"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	wantKind(t, "CountDownload(missing version)", e.svc.CountDownload(ctx, v.ID+1000), errs.NotFound)
 }
 
 func TestDeleteFile(t *testing.T) {

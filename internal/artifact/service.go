@@ -84,13 +84,6 @@ func (s *Service) format(typ string) (Format, error) {
 	return f, nil
 }
 
-// NamespaceOf returns the namespace part of a repository name: everything
-// before the first slash.
-func NamespaceOf(repoName string) string {
-	ns, _, _ := strings.Cut(repoName, "/")
-	return ns
-}
-
 // Repo returns the repository of type typ named name.
 // Errors: errs.NotFound.
 func (s *Service) Repo(ctx context.Context, typ, name string) (meta.Repository, error) {
@@ -118,7 +111,7 @@ func (s *Service) EnsureRepo(ctx context.Context, typ, name string, creatorID in
 		return meta.Repository{}, err
 	}
 	err = s.meta.Tx(ctx, func(q meta.Queries) error {
-		ns, err := q.GetNamespace(ctx, NamespaceOf(name))
+		ns, err := q.GetNamespace(ctx, meta.NamespaceOf(name))
 		if err != nil {
 			return fmt.Errorf("namespace of %s: %w", name, err)
 		}

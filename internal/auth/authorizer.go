@@ -25,13 +25,6 @@ func NewAuthorizer(q meta.Queries, userTTL time.Duration) *Authorizer {
 	return &Authorizer{q: q, users: userCache{ttl: userTTL, now: time.Now}}
 }
 
-// NamespaceOf returns the namespace part of a repository name: its first
-// path component.
-func NamespaceOf(repoName string) string {
-	ns, _, _ := strings.Cut(repoName, "/")
-	return ns
-}
-
 // Can reports whether p may do act to the repository of type repoType
 // named repoName, which need not exist yet. The rules, in order:
 //
@@ -94,7 +87,7 @@ type decision struct {
 }
 
 func (a *Authorizer) decide(ctx context.Context, p Principal, repoType, repoName string) (decision, error) {
-	nsName := NamespaceOf(repoName)
+	nsName := meta.NamespaceOf(repoName)
 	if nsName == "" {
 		return decision{denied: true}, nil
 	}

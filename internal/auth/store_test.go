@@ -45,7 +45,7 @@ func addUser(t testing.TB, s meta.Store, name string, superuser, disabled bool) 
 func addRepo(t testing.TB, s meta.Store, typ, name string, public bool) meta.Repository {
 	t.Helper()
 	ctx := context.Background()
-	ns, err := s.GetNamespace(ctx, NamespaceOf(name))
+	ns, err := s.GetNamespace(ctx, meta.NamespaceOf(name))
 	if err != nil {
 		t.Fatal(err)
 	}

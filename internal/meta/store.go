@@ -138,6 +138,12 @@ type Versions interface {
 	// GetVersion returns the version of a repository by its string
 	// (case-insensitive).
 	GetVersion(ctx context.Context, repoID int64, version string) (Version, error)
+	// LockVersion is GetVersion that, inside a transaction, also holds the
+	// version until the transaction ends against other transactions that
+	// lock it, delete it or add files to it: transactions that lock one
+	// version run one after the other, and each sees what those before it
+	// committed. Outside a transaction it is GetVersion.
+	LockVersion(ctx context.Context, repoID int64, version string) (Version, error)
 	// GetVersionByID returns the version with id.
 	GetVersionByID(ctx context.Context, id int64) (Version, error)
 	// ListVersions returns a repository's versions, newest first.

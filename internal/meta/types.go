@@ -1,6 +1,9 @@
 package meta
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // NamespaceKind says what owns a namespace.
 type NamespaceKind string
@@ -87,6 +90,13 @@ type Repository struct {
 
 	Description  string
 	TrustEnabled bool
+}
+
+// NamespaceOf returns the namespace part of a repository name: everything
+// before the first slash, or the whole name when it has none.
+func NamespaceOf(repoName string) string {
+	ns, _, _ := strings.Cut(repoName, "/")
+	return ns
 }
 
 // Version is one version of a repository: a manifest for OCI, a version

@@ -8,12 +8,13 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/errs"
+	"wharf/internal/format/oci"
 	"wharf/internal/httpx"
 	"wharf/internal/meta"
 )
 
 // RepoType is the artifact type of OCI repositories.
-const RepoType = "oci"
+const RepoType = oci.RepoType
 
 // Options configure the front.
 type Options struct {

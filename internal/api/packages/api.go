@@ -9,6 +9,7 @@ import (
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
+	"wharf/internal/format/generic"
 	"wharf/internal/httpx"
 	"wharf/internal/meta"
 )
@@ -106,13 +107,13 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) error {
 	httpx.SetRoute(r, name)
 	gp := path{owner: p.owner, name: p.name, version: p.version}
 	httpx.SetRepo(r, gp.repoName())
-	if p.typ != RepoType {
+	if p.typ != generic.RepoType {
 		// Only generic packages exist; still answer bad credentials and
 		// unknown owners first.
 		if _, _, err := a.h.caller(r, p.owner); err != nil {
 			return err
 		}
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	}
 	who, err := a.h.authorize(r, gp, act)
 	if err != nil {
@@ -153,7 +154,7 @@ func (a *API) listAccess(r *http.Request, who auth.Principal, ns meta.Namespace)
 	if !who.Permits(auth.Pull, all) {
 		return false, fail(http.StatusForbidden, "token does not grant read access to the owner's packages")
 	}
-	ok, err := a.h.opt.Authorizer.Can(r.Context(), who, auth.Pull, RepoType, all)
+	ok, err := a.h.opt.Authorizer.Can(r.Context(), who, auth.Pull, generic.RepoType, all)
 	switch {
 	case err != nil:
 		return false, err
@@ -221,9 +222,9 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, p apiPath) error {
 	page, limit := pageParams(q)
 	out := []apiPackage{}
 	total := 0
-	if typ := q.Get("type"); typ == "" || typ == RepoType {
+	if typ := q.Get("type"); typ == "" || typ == generic.RepoType {
 		vs, n, err := a.h.opt.Artifacts.OwnerVersions(ctx, ns.ID, meta.VersionFilter{
-			Type: RepoType, NameContains: q.Get("q"), PublicOnly: publicOnly,
+			Type: generic.RepoType, NameContains: q.Get("q"), PublicOnly: publicOnly,
 			Offset: (page - 1) * limit, Limit: limit,
 		})
 		if err != nil {
@@ -260,9 +261,9 @@ func (a *API) owner(r *http.Request, who auth.Principal, ns meta.Namespace) (*ap
 func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Principal) error {
 	ctx := r.Context()
 	gp := path{owner: p.owner, name: p.name, version: p.version}
-	v, err := a.h.opt.Artifacts.OwnerVersion(ctx, RepoType, gp.repoName(), p.version)
+	v, err := a.h.opt.Artifacts.OwnerVersion(ctx, generic.RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}
@@ -282,9 +283,9 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Pr
 func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal) error {
 	ctx := r.Context()
 	gp := path{owner: p.owner, name: p.name, version: p.version}
-	v, err := a.h.opt.Artifacts.NamedVersion(ctx, RepoType, gp.repoName(), p.version)
+	v, err := a.h.opt.Artifacts.NamedVersion(ctx, generic.RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}
@@ -303,9 +304,9 @@ func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ aut
 // delete answers DELETE /api/v1/packages/{owner}/{type}/{name}/{version}.
 func (a *API) delete(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal) error {
 	gp := path{owner: p.owner, name: p.name, version: p.version}
-	err := a.h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, gp.repoName(), p.version)
+	err := a.h.opt.Artifacts.DeleteNamedVersion(r.Context(), generic.RepoType, gp.repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+		return errNoPackage
 	} else if err != nil {
 		return err
 	}

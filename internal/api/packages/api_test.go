@@ -14,6 +14,7 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/blob/memblob"
+	"wharf/internal/format/generic"
 	"wharf/internal/meta"
 	"wharf/internal/meta/sqlite"
 )
@@ -21,12 +22,18 @@ import (
 // apiEnv is the general package API over real stores, with the users
 // "pub" (public namespace), "priv" (private namespace) and "other".
 type apiEnv struct {
-	api  *packages.API
-	svc  *artifact.Service
-	meta meta.Store
+	api   *packages.API
+	h     *packages.Handler
+	svc   *artifact.Service
+	meta  meta.Store
+	blobs *memblob.Store
 }
 
-func newAPIEnv(t *testing.T) *apiEnv {
+func newAPIEnv(t *testing.T) *apiEnv { return newAPIEnvWith(t, nil) }
+
+// newAPIEnvWith is newAPIEnv with the service's metadata store wrapped by
+// wrap, when not nil, to inject failures.
+func newAPIEnvWith(t *testing.T, wrap func(meta.Store) meta.Store) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
 	m, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
@@ -51,8 +58,13 @@ func newAPIEnv(t *testing.T) *apiEnv {
 			t.Fatal(err)
 		}
 	}
-	svc, err := artifact.New(m, memblob.New(), []artifact.Format{{
-		Type:            packages.RepoType,
+	var sm meta.Store = m
+	if wrap != nil {
+		sm = wrap(m)
+	}
+	blobs := memblob.New()
+	svc, err := artifact.New(sm, blobs, []artifact.Format{{
+		Type:            generic.RepoType,
 		ValidName:       func(string) error { return nil },
 		PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
 	}}, artifact.Options{})
@@ -67,8 +79,8 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := packages.NewAPI(packages.Options{Artifacts: svc, Auth: accounts, Authorizer: auth.NewAuthorizer(m, 0)})
-	return &apiEnv{api: api, svc: svc, meta: m}
+	opt := packages.Options{Artifacts: svc, Auth: accounts, Authorizer: auth.NewAuthorizer(m, 0)}
+	return &apiEnv{api: packages.NewAPI(opt), h: packages.NewHandler(opt), svc: svc, meta: m, blobs: blobs}
 }
 
 // put stores a one-byte file in a new version of owner/name.
@@ -78,7 +90,7 @@ func (e *apiEnv) put(t *testing.T, owner, name, version string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.svc.PutFile(t.Context(), artifact.PutFileRequest{Type: packages.RepoType, RepoName: owner + "/" + name,
+	_, err = e.svc.PutFile(t.Context(), artifact.PutFileRequest{Type: generic.RepoType, RepoName: owner + "/" + name,
 		Version: version, FileName: "f", Body: strings.NewReader("x"), Creator: u.ID})
 	if err != nil {
 		t.Fatal(err)

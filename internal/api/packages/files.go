@@ -5,9 +5,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
-	"os"
-	"strings"
 
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
@@ -16,7 +13,7 @@ import (
 )
 
 func (p path) fileRef() artifact.FileRef {
-	return artifact.FileRef{Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file}
+	return artifact.FileRef{Type: generic.RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file}
 }
 
 // upload stores the request body, or the first file of a multipart form,
@@ -37,7 +34,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, p path, who aut
 		return err
 	}
 	_, err = h.opt.Artifacts.PutFile(r.Context(), artifact.PutFileRequest{
-		Type: RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
+		Type: generic.RepoType, RepoName: p.repoName(), Version: p.version, FileName: p.file,
 		Body: body, MaxSize: h.opt.MaxFileBytes, Creator: who.UserID,
 	})
 	if err != nil {
@@ -69,33 +66,6 @@ func uploadBody(r *http.Request) (io.Reader, error) {
 	}
 }
 
-func (h *Handler) download(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
-	f, rd, err := h.opt.Artifacts.OpenFile(r.Context(), p.fileRef(), r.Method == http.MethodGet)
-	if err != nil {
-		return h.notFound(r, p, err)
-	}
-	defer rd.Close()
-	hd := w.Header()
-	hd.Set("Content-Type", "application/octet-stream")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Disposition", contentDisposition(f.Name))
-	hd.Set("Access-Control-Expose-Headers", "Content-Disposition")
-	hd.Set("Cache-Control", "private, max-age=300")
-	var content io.ReadSeeker = rd
-	if of, ok := rd.(interface{ File() *os.File }); ok {
-		content = of.File()
-	}
-	http.ServeContent(w, r, "", f.Created, content)
-	return nil
-}
-
-// contentDisposition names the file for download in both the quoted form
-// and the RFC 5987 form.
-func contentDisposition(name string) string {
-	quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)
-	return `attachment; filename="` + quoted + `"; filename*=UTF-8''` + url.PathEscape(name)
-}
-
 func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
 	if err := h.opt.Artifacts.DeleteFile(r.Context(), p.fileRef()); err != nil {
 		return h.notFound(r, p, err)
@@ -105,9 +75,9 @@ func (h *Handler) deleteFile(w http.ResponseWriter, r *http.Request, p path, _ a
 }
 
 func (h *Handler) deleteVersion(w http.ResponseWriter, r *http.Request, p path, _ auth.Principal) error {
-	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), RepoType, p.repoName(), p.version); err != nil {
+	if err := h.opt.Artifacts.DeleteNamedVersion(r.Context(), generic.RepoType, p.repoName(), p.version); err != nil {
 		if errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package does not exist")
+			return errNoPackage
 		}
 		return err
 	}
@@ -122,8 +92,8 @@ func (h *Handler) notFound(r *http.Request, p path, err error) error {
 	if !errs.Is(err, errs.NotFound) {
 		return err
 	}
-	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
-		return fail(http.StatusNotFound, "package does not exist")
+	if _, verr := h.opt.Artifacts.NamedVersion(r.Context(), generic.RepoType, p.repoName(), p.version); errs.Is(verr, errs.NotFound) {
+		return errNoPackage
 	}
 	return fail(http.StatusNotFound, "package file does not exist")
 }

@@ -11,12 +11,10 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/errs"
+	"wharf/internal/format/generic"
 	"wharf/internal/httpx"
 	"wharf/internal/meta"
 )
-
-// RepoType is the artifact type of generic packages.
-const RepoType = "generic"
 
 // Prefix is where the front is mounted.
 const Prefix = "/api/packages/"
@@ -55,6 +53,10 @@ type httpError struct {
 func (e *httpError) Error() string { return e.msg }
 
 func fail(status int, msg string) error { return &httpError{status, msg} }
+
+// errNoPackage answers for a package or version that does not exist, and
+// for one the caller may not read.
+var errNoPackage = fail(http.StatusNotFound, "package does not exist")
 
 // classify is the one place where an error becomes the status and
 // message it is answered with; unexpected errors are logged.
@@ -113,7 +115,7 @@ func parsePath(r *http.Request) (path, error) {
 		return path{}, fail(http.StatusNotFound, "Not found.")
 	}
 	segs := strings.Split(rest, "/")
-	if len(segs) < 4 || len(segs) > 5 || segs[1] != RepoType {
+	if len(segs) < 4 || len(segs) > 5 || segs[1] != generic.RepoType {
 		return path{}, fail(http.StatusNotFound, "Not found.")
 	}
 	for i, s := range segs {
@@ -172,18 +174,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	return fn(w, r, p, who)
 }
 
-// authorize follows Gitea: bad credentials are a 401, an unknown owner a
-// 404, and missing rights a 401 with a Basic challenge, for signed-in
-// callers too. A package that does not exist is a 404 only to those who
-// may read the owner's public packages.
-// It returns the caller.
+// authorize decides whether the caller may do act to the package of p and
+// returns the caller. It answers as Gitea does where that reveals nothing:
+// bad credentials are a 401, an unknown owner a 404, and missing rights a
+// 401 with a Basic challenge, for signed-in callers too. One exception
+// keeps private packages hidden: a read by a caller who may read the
+// owner's public packages, of a package they may not read, is a 404
+// "package does not exist", word for word what a package that does not
+// exist answers. The decision rests on the owner and the Authorizer's
+// answer alone and never looks the package up, so a private package and
+// a missing one take the same path.
 func (h *Handler) authorize(r *http.Request, p path, act auth.Action) (auth.Principal, error) {
-	ctx := r.Context()
 	who, ns, err := h.caller(r, p.owner)
 	if err != nil {
 		return who, err
 	}
-	return who, h.allow(ctx, who, ns, p, act)
+	return who, h.allow(r.Context(), who, ns, p, act)
 }
 
 // caller authenticates the request and looks up the owner: bad
@@ -194,8 +200,11 @@ func (h *Handler) caller(r *http.Request, owner string) (auth.Principal, meta.Na
 		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
 	}
 	who, err := h.opt.Auth.Authenticate(r.Context(), c)
-	if err != nil {
+	if errs.Is(err, errs.Unauthenticated) {
 		return auth.Principal{}, meta.Namespace{}, fail(http.StatusUnauthorized, "invalid credentials")
+	}
+	if err != nil {
+		return auth.Principal{}, meta.Namespace{}, err // the store failed: not the caller's fault
 	}
 	httpx.SetUser(r, who.Name)
 	ns, err := h.opt.Artifacts.Namespace(r.Context(), owner)
@@ -210,14 +219,12 @@ func (h *Handler) caller(r *http.Request, owner string) (auth.Principal, meta.Na
 // allow decides whether who may do act to the package of p in namespace
 // ns, with the answers authorize documents.
 func (h *Handler) allow(ctx context.Context, who auth.Principal, ns meta.Namespace, p path, act auth.Action) error {
-	ok, err := h.opt.Authorizer.Can(ctx, who, act, RepoType, p.repoName())
+	ok, err := h.opt.Authorizer.Can(ctx, who, act, generic.RepoType, p.repoName())
 	if err != nil || ok {
 		return err
 	}
 	if act == auth.Pull && ns.Public && who.Permits(act, p.repoName()) {
-		if _, err := h.opt.Artifacts.Repo(ctx, RepoType, p.repoName()); errs.Is(err, errs.NotFound) {
-			return fail(http.StatusNotFound, "package does not exist")
-		}
+		return errNoPackage
 	}
 	return fail(http.StatusUnauthorized, "unauthorized")
 }

@@ -6,6 +6,10 @@ import (
 	"wharf/internal/errs"
 )
 
+// RepoType is the type of generic packages in repository records: the one
+// name of the format that the core, the fronts and the wiring share.
+const RepoType = "generic"
+
 // ValidPackageName reports whether s may name a generic package: one or
 // more ASCII letters, digits and '-', '_', '+', '.' (`\A[-_+.\w]+\z`),
 // where a one-character name must be a letter or digit and ".." is

@@ -6,6 +6,10 @@ import (
 	"wharf/internal/errs"
 )
 
+// RepoType is the type of OCI repositories in repository records: the one
+// name of the format that the core, the fronts and the wiring share.
+const RepoType = "oci"
+
 // MaxRepoNameLength is the longest repository name accepted, in bytes.
 const MaxRepoNameLength = 255
 

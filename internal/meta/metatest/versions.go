@@ -1,6 +1,7 @@
 package metatest
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -169,6 +170,47 @@ func versionTests() []test {
 			f.ok(f.s.DeleteVersion(f.ctx, i1.ID))
 			if n1, n2 := counts(); n1 != 1 || n2 != 0 {
 				t.Errorf("parents after deleting an index = %d, %d, want 1, 0", n1, n2)
+			}
+		}},
+		{"Lock", func(t *testing.T, f *fixture) {
+			r := f.repo("generic", "pkg")
+			v := f.version(r.ID, "1.0-RC")
+			got, err := f.s.LockVersion(f.ctx, r.ID, "1.0-rc")
+			f.ok(err)
+			wantEqual(t, "LockVersion outside a transaction", got, v)
+			_, err = f.s.LockVersion(f.ctx, r.ID, "2.0")
+			wantKind(t, "LockVersion(missing)", err, errs.NotFound)
+
+			// Each transaction names a new file after the number of files
+			// it finds: only if they run one after the other are the
+			// names all different.
+			b := f.blob("shared")
+			const n = 12
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					err := f.s.Tx(f.ctx, func(q meta.Queries) error {
+						lv, err := q.LockVersion(f.ctx, r.ID, "1.0-rc")
+						if err != nil {
+							return err
+						}
+						fs, err := q.ListFiles(f.ctx, lv.ID)
+						if err != nil {
+							return err
+						}
+						file := meta.File{VersionID: lv.ID, Name: fmt.Sprintf("f%02d", len(fs)), Digest: b.Digest, Size: b.Size}
+						return q.CreateFile(f.ctx, &file)
+					})
+					if err != nil {
+						t.Errorf("transaction %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			fs, err := f.s.ListFiles(f.ctx, v.ID)
+			f.ok(err)
+			if len(fs) != n {
+				t.Errorf("%d files after %d locked transactions, want %d", len(fs), n, n)
 			}
 		}},
 		{"Downloads", func(t *testing.T, f *fixture) {

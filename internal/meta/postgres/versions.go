@@ -164,6 +164,15 @@ func (q *queries) GetVersion(ctx context.Context, repoID int64, version string) 
 	return v, wrap("get version", missing(err, "version not found"))
 }
 
+// LockVersion implements meta.Versions with a row lock (FOR UPDATE), which
+// a concurrent delete and the foreign-key check of a new file wait for.
+func (q *queries) LockVersion(ctx context.Context, repoID int64, version string) (meta.Version, error) {
+	v, err := scanVersion(q.db.QueryRow(ctx,
+		`SELECT `+versionCols+` FROM versions WHERE repo_id = $1 AND lower_version = $2 FOR UPDATE`,
+		repoID, strings.ToLower(version)))
+	return v, wrap("lock version", missing(err, "version not found"))
+}
+
 // GetVersionByID implements meta.Versions.
 func (q *queries) GetVersionByID(ctx context.Context, id int64) (meta.Version, error) {
 	v, err := scanVersion(q.db.QueryRow(ctx, `SELECT `+versionCols+` FROM versions WHERE id = $1`, id))

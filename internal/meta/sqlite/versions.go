@@ -136,6 +136,13 @@ func (q *queries) GetVersion(ctx context.Context, repoID int64, version string) 
 	return v, wrap("get version", missing(err, "version not found"))
 }
 
+// LockVersion implements meta.Versions. A transaction holds the database's
+// write lock from its start (it begins IMMEDIATE), which is lock enough;
+// the read goes through the transaction like every other.
+func (q *queries) LockVersion(ctx context.Context, repoID int64, version string) (meta.Version, error) {
+	return q.GetVersion(ctx, repoID, version)
+}
+
 // GetVersionByID implements meta.Versions.
 func (q *queries) GetVersionByID(ctx context.Context, id int64) (meta.Version, error) {
 	v, err := scanVersion(q.rd.QueryRowContext(ctx,
