@@ -21,7 +21,7 @@ type orgWorld struct {
 	open  meta.Repository // acme/open, public
 }
 
-func newOrgWorld(t *testing.T) *orgWorld {
+func newOrgWorld(t testing.TB) *orgWorld {
 	t.Helper()
 	ctx := context.Background()
 	svc, st := newTestService(t)
@@ -404,5 +404,31 @@ func TestOAuthCodeExchange(t *testing.T) {
 	}
 	if p, err := w.svc.Authenticate(ctx, Credentials{Kind: Basic, User: "$app", Password: appTok}); err != nil || p.Method != ByAppToken {
 		t.Errorf("$app login = %+v, %v", p, err)
+	}
+}
+
+// BenchmarkAuthorizerCanTeamPull measures the decision for a user who
+// reads through a team's permission: the longest path of Can.
+func BenchmarkAuthorizerCanTeamPull(b *testing.B) {
+	w := newOrgWorld(b)
+	ctx := context.Background()
+	p := w.principal("teamread")
+	for b.Loop() {
+		if ok, err := w.authz.Can(ctx, p, Pull, "oci", "acme/app"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
+
+// BenchmarkAuthorizerCanOwnerPull measures the owner of a personal
+// namespace, who is answered without a store read.
+func BenchmarkAuthorizerCanOwnerPull(b *testing.B) {
+	w := newOrgWorld(b)
+	ctx := context.Background()
+	p := w.principal("outsider")
+	for b.Loop() {
+		if ok, err := w.authz.Can(ctx, p, Pull, "oci", "outsider/app"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
 	}
 }
