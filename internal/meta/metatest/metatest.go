@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Apps", appTests()},
 		{"GrantCodes", grantCodeTests()},
 		{"Logs", logTests()},
+		{"Races", raceTests()},
 		{"Tx", txTests()},
 	}
 	for _, g := range groups {
