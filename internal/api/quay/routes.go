@@ -4,10 +4,14 @@ import "net/http"
 
 // table is every route of the API. Each family of endpoints lists its
 // own; the first route whose pattern and method match serves a request.
+// repositoryItemRoutes, whose pattern takes any path below repository/,
+// stays last.
 func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.repositoryRoutes(),
+		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
