@@ -11,6 +11,7 @@ func (h *Handler) table() []route {
 	for _, family := range [][]route{
 		h.errorRoutes(),
 		h.repositoryRoutes(),
+		h.robotRoutes(),
 		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
