@@ -12,6 +12,7 @@ func (h *Handler) table() []route {
 		h.errorRoutes(),
 		h.repositoryRoutes(),
 		h.robotRoutes(),
+		h.permissionRoutes(),
 		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
