@@ -74,7 +74,9 @@ func (h *Handler) listRepos(w http.ResponseWriter, r *http.Request, c *call) err
 	if starred && c.p.Anonymous() {
 		return messageError(http.StatusBadRequest, "Listing starred repositories requires a signed-in user")
 	}
-	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: public, Starred: starred,
+	// Starred public repositories count as the caller's stars even
+	// without public=true.
+	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: public || starred, Starred: starred,
 		AfterID: decodeRepoPage(q.Get("next_page")), Limit: repoPageSize + 1}
 	if c.p.Caps != nil && c.p.Caps.Repo == "" {
 		// A token without a repository scope reads what anyone may.

@@ -13,6 +13,7 @@ func (h *Handler) table() []route {
 		h.repositoryRoutes(),
 		h.robotRoutes(),
 		h.permissionRoutes(),
+		h.starRoutes(),
 		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
