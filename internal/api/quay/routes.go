@@ -14,6 +14,7 @@ func (h *Handler) table() []route {
 		h.robotRoutes(),
 		h.permissionRoutes(),
 		h.starRoutes(),
+		h.repoTokenRoutes(),
 		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
