@@ -161,10 +161,10 @@ func testQuayPermissions(t *testing.T, e *env) {
 	}
 
 	// The robot pushes where it may write and nowhere else.
-	_, rc := e.registryLogin(t, bot.Name, *bot.Token, scope(repo, "pull,push"))
+	_, rc := e.basicRegistryLogin(t, bot.Name, *bot.Token, scope(repo, "pull,push"))
 	pushedImage(t, rc, repo, "from-robot")
 	createQuayRepo(t, oc, ns, "not-granted", "private")
-	_, rc = e.registryLogin(t, bot.Name, *bot.Token, scope(ns+"/not-granted", "pull,push"))
+	_, rc = e.basicRegistryLogin(t, bot.Name, *bot.Token, scope(ns+"/not-granted", "pull,push"))
 	rc.do(t, http.MethodPost, "/v2/"+ns+"/not-granted/blobs/uploads/", nil).wantDenied(t)
 	var rp struct {
 		Permissions []struct {

@@ -32,10 +32,10 @@ func (r *response) robot(t testing.TB) quayRobot {
 	return rb
 }
 
-// registryLogin asks the token endpoint for a token with Basic
+// basicRegistryLogin asks the token endpoint for a token with Basic
 // credentials the way docker login and docker push do, and returns the
 // status and, on 200, a client presenting the token.
-func (e *env) registryLogin(t testing.TB, name, secret string, scopes ...string) (int, *client) {
+func (e *env) basicRegistryLogin(t testing.TB, name, secret string, scopes ...string) (int, *client) {
 	t.Helper()
 	q := url.Values{"service": {e.base.Host}}
 	for _, s := range scopes {
@@ -135,13 +135,13 @@ func testQuayUserRobots(t *testing.T, e *env) {
 	// The robot signs in to the registry; it may push nowhere it was not
 	// granted.
 	createQuayRepo(t, oc, owner.name, "robot-target", "private")
-	if st, _ := e.registryLogin(t, rb.Name, token); st != http.StatusOK {
+	if st, _ := e.basicRegistryLogin(t, rb.Name, token); st != http.StatusOK {
 		t.Fatalf("robot login: status %d", st)
 	}
-	if st, _ := e.registryLogin(t, rb.Name, strings.Repeat("A", 64)); st != http.StatusUnauthorized {
+	if st, _ := e.basicRegistryLogin(t, rb.Name, strings.Repeat("A", 64)); st != http.StatusUnauthorized {
 		t.Errorf("robot login with a wrong token: status %d, want 401", st)
 	}
-	_, rc := e.registryLogin(t, rb.Name, token, scope(owner.name+"/robot-target", "pull,push"))
+	_, rc := e.basicRegistryLogin(t, rb.Name, token, scope(owner.name+"/robot-target", "pull,push"))
 	rc.do(t, http.MethodPost, repoPath(owner.name+"/robot-target", "blobs/uploads/"), nil).wantDenied(t)
 
 	var perms struct {
@@ -157,10 +157,10 @@ func testQuayUserRobots(t *testing.T, e *env) {
 	if fresh.Token == nil || *fresh.Token == token || !robotTokenRE.MatchString(*fresh.Token) {
 		t.Fatalf("regenerated robot: %+v", fresh)
 	}
-	if st, _ := e.registryLogin(t, rb.Name, token); st != http.StatusUnauthorized {
+	if st, _ := e.basicRegistryLogin(t, rb.Name, token); st != http.StatusUnauthorized {
 		t.Errorf("login with the old token after regenerate: status %d, want 401", st)
 	}
-	if st, _ := e.registryLogin(t, rb.Name, *fresh.Token); st != http.StatusOK {
+	if st, _ := e.basicRegistryLogin(t, rb.Name, *fresh.Token); st != http.StatusOK {
 		t.Errorf("login with the new token: status %d, want 200", st)
 	}
 	if got := oc.do(t, http.MethodGet, base+"/bot", nil).want(t, http.StatusOK).robot(t); *got.Token != *fresh.Token {
@@ -172,7 +172,7 @@ func testQuayUserRobots(t *testing.T, e *env) {
 	oc.do(t, http.MethodDelete, base+"/bot", nil).want(t, http.StatusNoContent)
 	oc.do(t, http.MethodGet, base+"/bot", nil).wantMessage(t, http.StatusBadRequest, "Could not find robot with specified username")
 	oc.do(t, http.MethodDelete, base+"/bot", nil).wantMessage(t, http.StatusBadRequest, "Could not find robot with specified username")
-	if st, _ := e.registryLogin(t, rb.Name, *fresh.Token); st != http.StatusUnauthorized {
+	if st, _ := e.basicRegistryLogin(t, rb.Name, *fresh.Token); st != http.StatusUnauthorized {
 		t.Errorf("login of a deleted robot: status %d, want 401", st)
 	}
 }

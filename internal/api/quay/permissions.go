@@ -14,8 +14,8 @@ import (
 func (h *Handler) permissionRoutes() []route {
 	const base = "repository/{repository...}/permissions/"
 	return []route{
-		{http.MethodGet, base + "user/", h.listUserPermissions},
-		{http.MethodGet, base + "team/", h.listTeamPermissions},
+		{http.MethodGet, base + "user/", h.listRepoUserPermissions},
+		{http.MethodGet, base + "team/", h.listRepoTeamPermissions},
 		{http.MethodGet, base + "user/{username}/transitive", h.transitivePermissions},
 		{http.MethodGet, base + "user/{username}", h.getUserPermission},
 		{http.MethodPut, base + "user/{username}", h.putUserPermission},
@@ -41,8 +41,8 @@ func teamPermissionView(role string, t meta.Team) map[string]any {
 	return map[string]any{"role": role, "name": t.Name, "avatar": avatar(t.Name, "team", "")}
 }
 
-// listUserPermissions answers GET …/permissions/user/.
-func (h *Handler) listUserPermissions(w http.ResponseWriter, r *http.Request, c *call) error {
+// listRepoUserPermissions answers GET …/permissions/user/.
+func (h *Handler) listRepoUserPermissions(w http.ResponseWriter, r *http.Request, c *call) error {
 	a, err := h.repoFor(r, c, auth.Admin)
 	if err != nil {
 		return err
@@ -64,8 +64,8 @@ func (h *Handler) listUserPermissions(w http.ResponseWriter, r *http.Request, c 
 	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
 }
 
-// listTeamPermissions answers GET …/permissions/team/.
-func (h *Handler) listTeamPermissions(w http.ResponseWriter, r *http.Request, c *call) error {
+// listRepoTeamPermissions answers GET …/permissions/team/.
+func (h *Handler) listRepoTeamPermissions(w http.ResponseWriter, r *http.Request, c *call) error {
 	a, err := h.repoFor(r, c, auth.Admin)
 	if err != nil {
 		return err
