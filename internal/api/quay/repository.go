@@ -18,8 +18,7 @@ import (
 const repoPageSize = 100
 
 // repositoryRoutes lists and creates repositories and changes their
-// visibility and trust. The routes on a repository's own path come last
-// in the table (repositoryItemRoutes), after every longer pattern.
+// visibility and trust.
 func (h *Handler) repositoryRoutes() []route {
 	return []route{
 		{http.MethodGet, "repository", h.listRepos},
@@ -30,8 +29,8 @@ func (h *Handler) repositoryRoutes() []route {
 }
 
 // repositoryItemRoutes read, update and delete one repository. Their
-// pattern takes any path below repository/, so they must come after
-// every family's longer repository patterns.
+// pattern takes any path below repository/; longer patterns win over it
+// (see pick).
 func (h *Handler) repositoryItemRoutes() []route {
 	return []route{
 		{http.MethodGet, "repository/{repository...}", h.getRepo},

@@ -3,9 +3,8 @@ package quay
 import "net/http"
 
 // table is every route of the API. Each family of endpoints lists its
-// own; the first route whose pattern and method match serves a request.
-// repositoryItemRoutes, whose pattern takes any path below repository/,
-// stays last.
+// own; of the routes whose pattern matches, the most specific serve a
+// request (see pick).
 func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
