@@ -8,6 +8,7 @@ func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.orgRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
