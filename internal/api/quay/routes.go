@@ -9,6 +9,9 @@ func (h *Handler) table() []route {
 	for _, family := range [][]route{
 		h.errorRoutes(),
 		h.orgRoutes(),
+		h.teamRoutes(),
+		h.notificationRoutes(),
+		h.prototypeRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
