@@ -46,11 +46,6 @@ func (h *Handler) robotNamespace(r *http.Request, c *call, need auth.NamespaceRo
 	if c.p.Anonymous() {
 		return meta.Namespace{}, auth.NoRole, unauthorized()
 	}
-	if c.p.Restricted {
-		// A credential limited to some repositories administers no
-		// accounts.
-		return meta.Namespace{}, auth.NoRole, forbidden()
-	}
 	org, isOrg := c.vars["orgname"]
 	name := org
 	if !isOrg {

@@ -9,6 +9,10 @@ func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.orgRoutes(),
+		h.teamRoutes(),
+		h.notificationRoutes(),
+		h.prototypeRoutes(),
 		h.repositoryRoutes(),
 		h.robotRoutes(),
 		h.permissionRoutes(),
