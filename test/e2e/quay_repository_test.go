@@ -217,6 +217,17 @@ func testQuayRepoChange(t *testing.T, owner *user, oc, xc, anon *client) {
 		return oc.do(t, http.MethodGet, path, nil).want(t, http.StatusOK).jsonObject(t)
 	}
 
+	// Every change is written to the usage log, which the statistics count.
+	actionsToday := func() float64 {
+		t.Helper()
+		r := oc.do(t, http.MethodGet, path+"?includeStats=true&includeTags=false", nil).want(t, http.StatusOK).jsonObject(t)
+		stats, _ := r["stats"].([]any)
+		if len(stats) == 0 {
+			t.Fatalf("no stats: %v", r)
+		}
+		return stats[len(stats)-1].(map[string]any)["count"].(float64)
+	}
+	before := actionsToday()
 	oc.do(t, http.MethodPut, path, `{"description": "new words"}`).want(t, http.StatusOK).wantText(t, `{"success":true}`)
 	if d := get()["description"]; d != "new words" {
 		t.Errorf("description = %v after PUT", d)
@@ -232,6 +243,9 @@ func testQuayRepoChange(t *testing.T, owner *user, oc, xc, anon *client) {
 
 	anon.do(t, http.MethodGet, path, nil).wantRefused(t, true)
 	oc.do(t, http.MethodPost, path+"/changevisibility", `{"visibility": "public"}`).want(t, http.StatusOK).wantText(t, `{"success":true}`)
+	if after := actionsToday(); after != before+3 {
+		t.Errorf("actions today went from %v to %v after three changes, want +3", before, after)
+	}
 	anon.do(t, http.MethodGet, path, nil).want(t, http.StatusOK)
 	oc.do(t, http.MethodPost, path+"/changevisibility", `{"visibility": "hidden"}`).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	oc.do(t, http.MethodPost, path+"/changevisibility", `{}`).wantProblem(t, http.StatusBadRequest, "invalid_request", "'visibility' is a required property")
