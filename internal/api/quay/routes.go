@@ -3,11 +3,22 @@ package quay
 import "net/http"
 
 // table is every route of the API. Each family of endpoints lists its
-// own; the first route whose pattern and method match serves a request.
+// own; of the routes whose pattern matches, the most specific serve a
+// request (see pick).
 func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.orgRoutes(),
+		h.teamRoutes(),
+		h.notificationRoutes(),
+		h.prototypeRoutes(),
+		h.repositoryRoutes(),
+		h.robotRoutes(),
+		h.permissionRoutes(),
+		h.starRoutes(),
+		h.repoTokenRoutes(),
+		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
