@@ -155,23 +155,38 @@ func (b *builder) build(ctx context.Context, path string) ([]entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Fail before downloading what the tree listing already shows is
+	// too much.
+	var known int64
+	for _, e := range entries {
+		if e.c == nil {
+			known += e.size
+		}
+	}
+	if known > b.budget.left.Load() {
+		return nil, b.budget.exceeded()
+	}
 	return entries, b.fill(ctx, entries)
 }
 
 // components fetches the component files the pods refer to, parsing those
-// that name files in turn, and returns every pod's links.
+// that name files in turn, and returns every pod's links. A component
+// file referred to again is fetched once and listed once.
 func (b *builder) components(ctx context.Context, pods []pod) ([][]linked, error) {
 	out := make([][]linked, len(pods))
-	n := len(pods)
+	seen := map[string]bool{}
 	for i, pd := range pods {
 		for _, l := range pd.sp.Links() {
-			out[i] = append(out[i], linked{link: l})
 			if l.Kind != "" {
-				n++
+				if seen[l.Entry()] {
+					continue
+				}
+				seen[l.Entry()] = true
 			}
+			out[i] = append(out[i], linked{link: l})
 		}
 	}
-	if n > b.maxFiles {
+	if len(pods)+len(seen) > b.maxFiles {
 		return nil, b.tooMany()
 	}
 	g, gctx := b.group(ctx)
@@ -208,7 +223,6 @@ func (b *builder) expand(ctx context.Context, p *plan) error {
 	if err != nil {
 		return err
 	}
-	var known int64
 	var out []entry
 	for _, e := range p.body {
 		if e.folder == "" {
@@ -220,15 +234,10 @@ func (b *builder) expand(ctx context.Context, p *plan) error {
 			return notFound(b.gh.name(), fmt.Sprintf("folder %q", e.folder))
 		}
 		for _, f := range files {
-			out = append(out, entry{name: f.Path})
-			known += f.Size
+			out = append(out, entry{name: f.Path, size: f.Size})
 		}
 	}
 	p.body = out
-	// Fail before downloading what the listing already shows is too much.
-	if b.budget.left.Load() < known {
-		return errs.E(errs.TooLarge, "the package would hold more than %d bytes of files (limit)", b.budget.limit)
-	}
 	return nil
 }
 

@@ -77,7 +77,8 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 		case err == nil && resp.StatusCode == http.StatusOK:
 			return resp, nil
 		case err == nil && resp.StatusCode < 500:
-			defer resp.Body.Close()
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
 			return nil, upstream(resp)
 		case err == nil:
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

@@ -171,7 +171,8 @@ func (s *Service) generate(ctx context.Context, req Request) (*Package, error) {
 		z, err = writeZip(bctx, s.opt.TempDir, entries)
 	}
 	if err != nil {
-		if ctx.Err() == nil && errors.Is(context.Cause(bctx), ErrTimeout) {
+		stopped := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+		if stopped && ctx.Err() == nil && errors.Is(context.Cause(bctx), ErrTimeout) {
 			return nil, ErrTimeout
 		}
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"wharf/internal/errs"
 	"wharf/internal/pkggen"
 	"wharf/internal/testserver/fakegithub"
 )
@@ -84,8 +85,9 @@ func TestGenerateNested(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, pkggen.Options{})
 	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "mono", Ref: "main", Files: map[string]string{
-		"apps/x/app.yaml":     "version: v2\nkind: Spicepod\nname: x\nviews:\n  - name: v\n    sql_ref: shared/v.sql\n",
+		"apps/x/app.yaml":     "version: v2\nkind: Spicepod\nname: x\nviews:\n  - name: v\n    sql_ref: shared/v.sql\n  - name: e\n    sql_ref: ./shared/empty.sql\n",
 		"shared/v.sql":        "select 1",
+		"shared/empty.sql":    "",
 		"apps/x/shared/v.sql": "never used",
 	}})
 	_, data, err := e.generate(t, "github:acme/mono/main/apps/x/app.yaml", "")
@@ -93,10 +95,10 @@ func TestGenerateNested(t *testing.T) {
 		t.Fatal(err)
 	}
 	names, files := unzip(t, data)
-	if diff := cmp.Diff([]string{"shared/", "shared/v.sql", "spicepod.yaml"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"shared/", "shared/v.sql", "shared/empty.sql", "spicepod.yaml"}, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
 	}
-	if files["shared/v.sql"] != "select 1" || !strings.HasPrefix(files["spicepod.yaml"], "version: v2") {
+	if files["shared/v.sql"] != "select 1" || files["shared/empty.sql"] != "" || !strings.HasPrefix(files["spicepod.yaml"], "version: v2") {
 		t.Errorf("files = %q", files)
 	}
 	for _, r := range e.gh.Requests() {
@@ -244,6 +246,50 @@ func TestCacheConcurrent(t *testing.T) {
 	for _, d := range digests[1:] {
 		if d != digests[0] {
 			t.Errorf("digests differ: %v", digests)
+		}
+	}
+}
+
+// TestGenerateFetchesLittle checks that a component referred to twice is
+// fetched once and listed once, and that files a tree listing shows to be
+// too large are never downloaded.
+func TestGenerateFetchesLittle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{MaxBytes: 10000})
+	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "x", Ref: "main", Files: map[string]string{
+		"spicepod.yaml":      "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - ref: d\n  - ref: d/\n",
+		"d/dataset.yaml":     "name: d\nfrom: file:data/d.csv\n",
+		"data/d.csv":         "1,2\n",
+		"big.yaml":           "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data/big\n    name: b\n",
+		"data/big/small.csv": "1\n",
+		"data/big/large.csv": strings.Repeat("x", 20000),
+	}})
+	_, data, err := e.generate(t, "github:acme/x/main/spicepod.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := unzip(t, data)
+	if diff := cmp.Diff([]string{"d/", "d/dataset.yaml", "data/", "data/d.csv", "spicepod.yaml"}, names); diff != "" {
+		t.Errorf("entries mismatch (-want +got):\n%s", diff)
+	}
+	n := 0
+	for _, r := range e.gh.Requests() {
+		if r.Path == "/raw/acme/x/main/d/dataset.yaml" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("d/dataset.yaml was fetched %d times, want once", n)
+	}
+
+	e.gh.Reset()
+	_, _, err = e.generate(t, "github:acme/x/main/big.yaml", "")
+	if !errs.Is(err, errs.TooLarge) {
+		t.Fatalf("error %v, want errs.TooLarge", err)
+	}
+	for _, r := range e.gh.Requests() {
+		if strings.HasPrefix(r.Path, "/raw/acme/x/main/data/big/") {
+			t.Errorf("%s was downloaded although the listing showed it too large", r.Path)
 		}
 	}
 }

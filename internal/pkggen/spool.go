@@ -99,9 +99,13 @@ func newBudget(limit int64) *budget {
 // take counts n more bytes fetched. Errors: errs.TooLarge past the limit.
 func (b *budget) take(n int64) error {
 	if b.left.Add(-n) < 0 {
-		return errs.E(errs.TooLarge, "the package would hold more than %d bytes of files (limit)", b.limit)
+		return b.exceeded()
 	}
 	return nil
+}
+
+func (b *budget) exceeded() error {
+	return errs.E(errs.TooLarge, "the package would hold more than %d bytes of files (limit)", b.limit)
 }
 
 // give returns n bytes that were taken but are not kept.

@@ -13,12 +13,14 @@ import (
 )
 
 // entry is a file of a package: its name in the zip and its compressed
-// content, or while the package is planned a file still to fetch (c nil)
-// or a folder still to list (folder set, name empty).
+// content, or while the package is planned a file still to fetch (c nil;
+// size is its size when a tree listing told it) or a folder still to list
+// (folder set, name empty).
 type entry struct {
 	name   string
 	c      *chunk
 	folder string
+	size   int64
 }
 
 // DOS date and time of every entry: 1980-01-01 00:00, the earliest a zip
