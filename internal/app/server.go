@@ -12,6 +12,7 @@ import (
 
 	"wharf/internal/api/distribution"
 	"wharf/internal/api/packages"
+	"wharf/internal/api/spice"
 	"wharf/internal/httpx"
 )
 
@@ -27,6 +28,7 @@ func (a *App) Handler() http.Handler {
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
 	}
 	pkgs, pkgAPI := packages.NewHandler(pkgOpt), packages.NewAPI(pkgOpt)
+	generate := a.spiceFront()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -54,6 +56,8 @@ func (a *App) Handler() http.Handler {
 			pkgs.ServeHTTP(w, r)
 		case strings.HasPrefix(p, packages.APIPrefix):
 			pkgAPI.ServeHTTP(w, r)
+		case p == spice.Path:
+			generate.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Blobs", blobTests()},
 		{"GC", gcTests()},
 		{"Uploads", uploadTests()},
+		{"Generated", generatedTests()},
 		{"Tx", txTests()},
 	}
 	for _, g := range groups {
