@@ -2,7 +2,8 @@
 # test-deps.sh installs everything the test suite needs, idempotently:
 #
 #   - Debian packages for the container clients: skopeo podman buildah crun
-#     fuse-overlayfs (apt-get runs only when one of them is missing);
+#     fuse-overlayfs; and zip and unzip, which check the Spice packages
+#     Wharf generates (apt-get runs only when one of them is missing);
 #   - the pinned Go tools in .tools/bin (scripts/install-tools.sh).
 #
 # PostgreSQL is handled by scripts/ensure-postgres.sh. With --check it also
@@ -21,7 +22,7 @@ installed() {
 	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
 }
 
-debs=(skopeo podman buildah crun fuse-overlayfs)
+debs=(skopeo podman buildah crun fuse-overlayfs zip unzip)
 missing=()
 for p in "${debs[@]}"; do
 	installed "$p" || missing+=("$p")

@@ -9,8 +9,8 @@
 # Environment seen by the tests:
 #   WHARF_TEST_POSTGRES_DSN  DSN of a database the PostgreSQL tests may use
 #   WHARF_TEST_TOOLS=1       tests that drive the CLIs (podman, skopeo, oras,
-#                            crane, regctl, buildah, registry) must fail, not
-#                            skip, when one is missing
+#                            crane, regctl, buildah, registry, zip, unzip)
+#                            must fail, not skip, when one is missing
 #   PATH                     .tools/bin first
 #
 # Knobs:

@@ -20,6 +20,7 @@ import (
 	"wharf/internal/meta"
 	"wharf/internal/meta/postgres"
 	"wharf/internal/meta/sqlite"
+	"wharf/internal/pkggen"
 )
 
 // App is a wired Wharf: its stores, services and HTTP handler.
@@ -34,6 +35,7 @@ type App struct {
 	audit     *audit.Recorder
 	signer    *auth.Signer
 	metrics   *httpx.Metrics
+	generator *pkggen.Service
 }
 
 // New opens the stores named by cfg, running metadata migrations, and
@@ -81,6 +83,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.authz = auth.NewAuthorizer(a.meta, cfg.Auth.UserCacheTTL)
 	a.audit = audit.New(a.meta)
+	a.generator = a.newGenerator()
 	return a, nil
 }
 
@@ -127,8 +130,11 @@ func formats() []artifact.Format {
 }
 
 // CollectGarbage runs one garbage collection with the configured grace
-// periods.
+// periods, after forgetting generated packages past their cache lifetime.
 func (a *App) CollectGarbage(ctx context.Context) (artifact.GCStats, error) {
+	if _, err := a.generator.Prune(ctx); err != nil {
+		a.log.Warn("pruning generated packages", "err", err)
+	}
 	st, err := a.Artifacts.CollectGarbage(ctx, artifact.GCOptions{Grace: a.cfg.GC.GracePeriod, UploadTTL: a.cfg.GC.UploadTTL})
 	result := "ok"
 	if err != nil {

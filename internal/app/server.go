@@ -13,6 +13,7 @@ import (
 	"wharf/internal/api/distribution"
 	"wharf/internal/api/packages"
 	"wharf/internal/api/quay"
+	"wharf/internal/api/spice"
 	"wharf/internal/httpx"
 )
 
@@ -32,6 +33,7 @@ func (a *App) Handler() http.Handler {
 		Accounts: a.Accounts, Authorizer: a.authz, Artifacts: a.Artifacts, Audit: a.audit,
 		PublicURL: a.cfg.PublicURL, SignUp: a.cfg.Auth.SignUp, Log: a.log,
 	})
+	generate := a.spiceFront()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -61,6 +63,8 @@ func (a *App) Handler() http.Handler {
 			pkgAPI.ServeHTTP(w, r)
 		case strings.HasPrefix(p, quay.Prefix):
 			quayAPI.ServeHTTP(w, r)
+		case p == spice.Path:
+			generate.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}
@@ -90,7 +94,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.Server.ShutdownTimeout)
 		defer cancel()
 		a.log.Info("shutting down", "timeout", a.cfg.Server.ShutdownTimeout)
-		return srv.Shutdown(sctx)
+		err := srv.Shutdown(sctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			// Requests still running past the timeout are cut off; what
+			// they had not acknowledged is not lost (uploads resume), so
+			// this is an orderly stop, not a failure.
+			a.log.Warn("shutdown timeout: closing the connections still open")
+			return srv.Close()
+		}
+		return err
 	})
 	if a.cfg.GC.Interval > 0 {
 		g.Go(func() error {

@@ -25,6 +25,9 @@ type Config struct {
 	Limits Limits `yaml:"limits"`
 	GC     GC     `yaml:"gc"`
 	Server Server `yaml:"server"`
+
+	GitHub   GitHub   `yaml:"github"`
+	Packages Packages `yaml:"packages"`
 }
 
 // Log configures the process's logger.
@@ -125,5 +128,7 @@ func Default() Config {
 			IdleTimeout:       120 * time.Second,
 			ShutdownTimeout:   30 * time.Second,
 		},
+		GitHub:   defaultGitHub(),
+		Packages: defaultPackages(),
 	}
 }

@@ -17,7 +17,7 @@ type envVar struct {
 // envVars returns the variables Load reads, in the order of the fields
 // they set.
 func envVars() []envVar {
-	return []envVar{
+	return append([]envVar{
 		{"WHARF_ADDR", "addr", str(func(c *Config) *string { return &c.Addr })},
 		{"WHARF_PUBLIC_URL", "public_url", str(func(c *Config) *string { return &c.PublicURL })},
 		{"WHARF_DATA", "data_dir", str(func(c *Config) *string { return &c.DataDir })},
@@ -44,7 +44,7 @@ func envVars() []envVar {
 		{"WHARF_READ_HEADER_TIMEOUT", "server.read_header_timeout", duration(func(c *Config) *time.Duration { return &c.Server.ReadHeaderTimeout })},
 		{"WHARF_IDLE_TIMEOUT", "server.idle_timeout", duration(func(c *Config) *time.Duration { return &c.Server.IdleTimeout })},
 		{"WHARF_SHUTDOWN_TIMEOUT", "server.shutdown_timeout", duration(func(c *Config) *time.Duration { return &c.Server.ShutdownTimeout })},
-	}
+	}, generateEnvVars()...)
 }
 
 func str(field func(*Config) *string) func(*Config, string) error {

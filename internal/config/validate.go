@@ -103,6 +103,8 @@ func (c *Config) Validate() error {
 	v.positive("server.read_header_timeout", c.Server.ReadHeaderTimeout)
 	v.positive("server.idle_timeout", c.Server.IdleTimeout)
 	v.positive("server.shutdown_timeout", c.Server.ShutdownTimeout)
+
+	v.validateGenerate(c.GitHub, c.Packages.Generate)
 	return errors.Join(v.probs...)
 }
 

@@ -20,12 +20,17 @@ func TestValidateReportsEverything(t *testing.T) {
 		Limits:    Limits{MaxManifestBytes: 0, MaxGenericFileBytes: -1},
 		GC:        GC{Interval: -1, GracePeriod: -1, UploadTTL: 0},
 		Server:    Server{},
+		GitHub:    GitHub{APIURL: "api.github.com", RawURL: ""},
+		Packages:  Packages{Generate: Generate{Timeout: -1, Concurrency: 65, CacheTTL: -1, RatePerMinute: 5}},
 	}
 	want := []string{
 		"version", "addr", "public_url", "data_dir", "log.format", "log.level", "meta.driver", "blob.driver",
 		"auth.token_ttl", "auth.realm", "limits.max_manifest_bytes", "limits.max_generic_file_bytes",
 		"gc.interval", "gc.grace_period", "gc.upload_ttl",
 		"server.read_header_timeout", "server.idle_timeout", "server.shutdown_timeout",
+		"github.api_url", "github.raw_url", "packages.generate.max_files", "packages.generate.max_bytes",
+		"packages.generate.timeout", "packages.generate.concurrency", "packages.generate.cache_ttl",
+		"packages.generate.rate_burst",
 	}
 	if diff := cmp.Diff(want, fieldsOf(t, c.Validate())); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s", diff)
@@ -74,6 +79,21 @@ func TestValidate(t *testing.T) {
 		{"no grace", func(c *Config) { c.GC.GracePeriod = 0 }, nil},
 		{"unlimited generic files", func(c *Config) { c.Limits.MaxGenericFileBytes = 0 }, nil},
 		{"version zero", func(c *Config) { c.Version = 0 }, []string{"version"}},
+		{"github enterprise", func(c *Config) {
+			c.GitHub = GitHub{APIURL: "https://ghe.example.com/api/v3", RawURL: "https://ghe.example.com/raw"}
+		}, nil},
+		{"github on loopback", func(c *Config) { c.GitHub.RawURL = "http://127.0.0.1:8080/raw" }, nil},
+		{"github api with query", func(c *Config) { c.GitHub.APIURL = "https://api.github.com/?x=1" }, []string{"github.api_url"}},
+		{"github raw relative", func(c *Config) { c.GitHub.RawURL = "/raw" }, []string{"github.raw_url"}},
+		{"generate public", func(c *Config) { c.Packages.Generate.Public = true }, nil},
+		{"generate no cache", func(c *Config) { c.Packages.Generate.CacheTTL = 0 }, nil},
+		{"generate no rate limit", func(c *Config) { c.Packages.Generate.RatePerMinute, c.Packages.Generate.RateBurst = 0, 0 }, nil},
+		{"generate negative rate", func(c *Config) { c.Packages.Generate.RatePerMinute = -1 }, []string{"packages.generate.rate_per_minute"}},
+		{"generate no burst", func(c *Config) { c.Packages.Generate.RateBurst = 0 }, []string{"packages.generate.rate_burst"}},
+		{"generate one at a time", func(c *Config) { c.Packages.Generate.Concurrency = 1 }, nil},
+		{"generate no concurrency", func(c *Config) { c.Packages.Generate.Concurrency = 0 }, []string{"packages.generate.concurrency"}},
+		{"generate no files", func(c *Config) { c.Packages.Generate.MaxFiles = 0 }, []string{"packages.generate.max_files"}},
+		{"generate no time", func(c *Config) { c.Packages.Generate.Timeout = 0 }, []string{"packages.generate.timeout"}},
 	}
 	for _, tt := range tests {
 		c := Default()

@@ -42,6 +42,7 @@ type Queries interface {
 	Stars
 	Apps
 	Logs
+	GeneratedPackages
 }
 
 // Namespaces reads and writes owners.
@@ -244,4 +245,24 @@ type Uploads interface {
 	CountUploads(ctx context.Context) (int64, error)
 	// StaleUploads returns up to limit sessions not updated since cutoff.
 	StaleUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error)
+}
+
+// GeneratedPackages records packages built from outside sources, such as
+// a Spice package zipped from a GitHub commit, so that an identical
+// request is answered from the blob store. A record refers to its blob:
+// garbage collection spares the blob while the record exists.
+type GeneratedPackages interface {
+	// PutGenerated records g, replacing any record with the same key, sets
+	// g.Created and marks the blob as just used. Errors: errs.NotFound when
+	// the blob is not recorded; errs.Invalid for an empty key part or
+	// digest, or a negative size.
+	PutGenerated(ctx context.Context, g *GeneratedPackage) error
+	// GetGenerated returns the record of a key; parts compare exactly.
+	// Errors: errs.NotFound.
+	GetGenerated(ctx context.Context, key GeneratedKey) (GeneratedPackage, error)
+	// DeleteGenerated removes the record of a key. Errors: errs.NotFound.
+	DeleteGenerated(ctx context.Context, key GeneratedKey) error
+	// DeleteGeneratedBefore removes the records created before cutoff and
+	// reports how many it removed.
+	DeleteGeneratedBefore(ctx context.Context, cutoff time.Time) (int64, error)
 }

@@ -200,3 +200,20 @@ type Page struct {
 	After string
 	Limit int
 }
+
+// GeneratedKey names a package generated from an outside source. Its
+// parts are compared exactly; callers normalise them.
+type GeneratedKey struct {
+	Source  string // where it came from, e.g. "github:org/repo"
+	Ref     string // the immutable revision, e.g. a commit SHA
+	Path    string // the root file within the source
+	Variant string // anything else that shaped the result, e.g. a layout version
+}
+
+// GeneratedPackage is a generated package kept as a blob.
+type GeneratedPackage struct {
+	GeneratedKey
+	Digest  string
+	Size    int64
+	Created time.Time
+}

@@ -76,6 +76,37 @@ func TestOperations(t *testing.T) {
 			}
 		})
 
+		t.Run("ShutdownTimeoutIsOrderly", func(t *testing.T) {
+			t.Parallel()
+			opt := b.opt
+			opt.Env = append(append([]string(nil), opt.Env...), "WHARF_SHUTDOWN_TIMEOUT=500ms")
+			e := newEnv(t, opt)
+			u := e.newUser(t, false)
+			c := u.basic()
+			loc := startUpload(t, c, u.name+"/stuck")
+			// A request that never finishes sending holds the server past
+			// its shutdown timeout.
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			go func() {
+				_, _ = c.send(t, http.MethodPatch, loc, pr, "Content-Type", "application/octet-stream")
+			}()
+			if _, err := pw.Write(make([]byte, 1<<10)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			start := time.Now()
+			if err := e.srv.Stop(); err != nil {
+				t.Errorf("exit after the shutdown timeout: %v, want a clean exit", err)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("stopping took %v with a 500ms shutdown timeout", d)
+			}
+			if !strings.Contains(e.srv.Logs(), "shutdown timeout") {
+				t.Errorf("no shutdown-timeout warning in the logs")
+			}
+		})
+
 		t.Run("DrainOnSIGTERM", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, b.opt)

@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"GrantCodes", grantCodeTests()},
 		{"Logs", logTests()},
 		{"Races", raceTests()},
+		{"Generated", generatedTests()},
 		{"Tx", txTests()},
 	}
 	for _, g := range groups {

@@ -9,11 +9,13 @@ import (
 )
 
 // unreferenced holds for a blobs row nothing refers to: no repository
-// link, no version's own content, no file and no version's blob ref.
+// link, no version's own content, no file, no version's blob ref and no
+// generated package.
 const unreferenced = `NOT EXISTS (SELECT 1 FROM repo_blobs WHERE repo_blobs.digest = blobs.digest)
 	AND NOT EXISTS (SELECT 1 FROM versions WHERE versions.blob_digest = blobs.digest)
 	AND NOT EXISTS (SELECT 1 FROM files WHERE files.digest = blobs.digest)
-	AND NOT EXISTS (SELECT 1 FROM version_refs WHERE version_refs.kind = 'blob' AND version_refs.digest = blobs.digest)`
+	AND NOT EXISTS (SELECT 1 FROM version_refs WHERE version_refs.kind = 'blob' AND version_refs.digest = blobs.digest)
+	AND NOT EXISTS (SELECT 1 FROM generated WHERE generated.digest = blobs.digest)`
 
 const blobCols = `blobs.digest, blobs.size, blobs.created`
 

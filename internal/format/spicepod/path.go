@@ -1,0 +1,69 @@
+package spicepod
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxPathLen bounds a repository path.
+const maxPathLen = 1024
+
+// checkPath reports why p is not a clean relative repository path: one or
+// more segments separated by single slashes, none empty, "." or "..", no
+// control characters, backslashes or invalid UTF-8. The error's text
+// completes "path …".
+func checkPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("is empty")
+	case len(p) > maxPathLen:
+		return errors.New("is longer than 1024 bytes")
+	case !utf8.ValidString(p):
+		return errors.New("is not valid UTF-8")
+	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):
+		return errors.New("contains a control character or a backslash")
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "":
+			return errors.New("has an empty segment")
+		case ".", "..":
+			return errors.New(`has a "." or ".." segment`)
+		}
+	}
+	return nil
+}
+
+// cleanPath turns a path written in a spicepod into a repository path as
+// Spice reads it: a leading "./" goes, then one leading and one trailing
+// slash. What remains must pass checkPath.
+func cleanPath(p string) (string, error) {
+	p = strings.TrimPrefix(p, "./")
+	p = strings.TrimPrefix(p, "/")
+	p = strings.TrimSuffix(p, "/")
+	if err := checkPath(p); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// isFolder reports whether a clean path names a folder by Spice's rule:
+// its last segment has no extension (no dot followed by something).
+func isFolder(p string) bool {
+	last := p[strings.LastIndexByte(p, '/')+1:]
+	i := strings.LastIndexByte(last, '.')
+	return i < 0 || i == len(last)-1
+}
+
+// filePath returns the repository path a dataset's from names, and
+// whether it names one: "file:" then an optional "//" then the path.
+func filePath(from string) (string, bool, error) {
+	rest, ok := strings.CutPrefix(from, "file:")
+	if !ok {
+		return "", false, nil
+	}
+	rest = strings.TrimPrefix(rest, "//")
+	p, err := cleanPath(rest)
+	return p, true, err
+}
