@@ -3,85 +3,44 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
-	"time"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
 )
 
-const namespaceCols = `id, name, kind, public, created`
-
-func scanNamespace(s scanner) (meta.Namespace, error) {
-	var n meta.Namespace
-	var created int64
-	if err := s.Scan(&n.ID, &n.Name, &n.Kind, &n.Public, &created); err != nil {
-		return meta.Namespace{}, err
-	}
-	n.Created = unstamp(created)
-	return n, nil
-}
-
-// CreateNamespace implements meta.Namespaces.
-func (q *queries) CreateNamespace(ctx context.Context, n *meta.Namespace) error {
-	if n.Name == "" {
-		return errs.E(errs.Invalid, "namespace name is empty")
-	}
-	if n.Kind != meta.KindUser && n.Kind != meta.KindOrg {
-		return errs.E(errs.Invalid, "unknown namespace kind %q", n.Kind)
-	}
-	created := now()
-	err := q.wr.QueryRowContext(ctx, `INSERT INTO namespaces (name, lower_name, kind, public, created)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		n.Name, strings.ToLower(n.Name), n.Kind, n.Public, stamp(created)).Scan(&n.ID)
-	switch {
-	case isUnique(err):
-		return errs.E(errs.Exists, "namespace exists")
-	case err != nil:
-		return wrap("create namespace", err)
-	}
-	n.Created = created
-	return nil
-}
-
-// GetNamespace implements meta.Namespaces.
-func (q *queries) GetNamespace(ctx context.Context, name string) (meta.Namespace, error) {
-	n, err := scanNamespace(q.rd.QueryRowContext(ctx,
-		`SELECT `+namespaceCols+` FROM namespaces WHERE lower_name = ?`, strings.ToLower(name)))
-	return n, wrap("get namespace", missing(err, "namespace not found"))
-}
-
-// GetNamespaceByID implements meta.Namespaces.
-func (q *queries) GetNamespaceByID(ctx context.Context, id int64) (meta.Namespace, error) {
-	n, err := scanNamespace(q.rd.QueryRowContext(ctx,
-		`SELECT `+namespaceCols+` FROM namespaces WHERE id = ?`, id))
-	return n, wrap("get namespace", missing(err, "namespace not found"))
-}
-
-const userCols = `id, name, email, password_hash, superuser, disabled, namespace_id, created`
+const userCols = `id, name, email, password_hash, superuser, disabled, namespace_id, created,
+	robot, description, metadata, sealed_secret, secret_hash, last_accessed`
 
 func scanUser(s scanner) (meta.User, error) {
 	var u meta.User
 	var created int64
-	if err := s.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &u.Superuser, &u.Disabled, &u.NamespaceID, &created); err != nil {
+	var lastAccessed sql.NullInt64
+	if err := s.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &u.Superuser, &u.Disabled, &u.NamespaceID, &created,
+		&u.Robot, &u.Description, &u.Metadata, &u.SealedSecret, &u.SecretHash, &lastAccessed); err != nil {
 		return meta.User{}, err
 	}
 	u.Created = unstamp(created)
+	u.LastAccessed = unnullStamp(lastAccessed)
 	return u, nil
 }
 
-// CreateUser implements meta.Users. A missing namespace is errs.NotFound.
+// CreateUser implements meta.Users, robot fields included. LastAccessed is
+// stored to the microsecond in UTC and u is updated to match. A missing
+// namespace is errs.NotFound.
 func (q *queries) CreateUser(ctx context.Context, u *meta.User) error {
 	if u.Name == "" {
 		return errs.E(errs.Invalid, "user name is empty")
 	}
 	created := now()
+	u.LastAccessed = utc(u.LastAccessed)
 	err := q.wr.QueryRowContext(ctx, `INSERT INTO users
-		(name, lower_name, email, password_hash, superuser, disabled, namespace_id, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(name, lower_name, email, password_hash, superuser, disabled, namespace_id, created,
+			robot, description, metadata, sealed_secret, secret_hash, last_accessed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled,
-		u.NamespaceID, stamp(created)).Scan(&u.ID)
+		u.NamespaceID, stamp(created), u.Robot, u.Description, nullBytes(u.Metadata),
+		nullBytes(u.SealedSecret), u.SecretHash, nullStamp(u.LastAccessed)).Scan(&u.ID)
 	switch {
 	case isUnique(err):
 		return errs.E(errs.Exists, "user exists")
@@ -115,99 +74,36 @@ func (q *queries) UpdateUser(ctx context.Context, u meta.User) error {
 		return errs.E(errs.Invalid, "user name is empty")
 	}
 	res, err := q.wr.ExecContext(ctx, `UPDATE users SET name = ?, lower_name = ?, email = ?,
-		password_hash = ?, superuser = ?, disabled = ? WHERE id = ?`,
-		u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled, u.ID)
+		password_hash = ?, superuser = ?, disabled = ?, description = ?, metadata = ?,
+		sealed_secret = ?, secret_hash = ?, last_accessed = ? WHERE id = ?`,
+		u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled,
+		u.Description, nullBytes(u.Metadata), nullBytes(u.SealedSecret), u.SecretHash,
+		nullStamp(utc(u.LastAccessed)), u.ID)
 	if isUnique(err) {
 		return errs.E(errs.Exists, "user exists")
 	}
 	return wrap("update user", changed(res, err, "user not found"))
 }
 
-const tokenCols = `id, user_id, name, hash, scopes, created, expires, last_used`
-
-func scanToken(s scanner) (meta.Token, error) {
-	var t meta.Token
-	var scopes string
-	var created int64
-	var expires, lastUsed sql.NullInt64
-	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &scopes, &created, &expires, &lastUsed); err != nil {
-		return meta.Token{}, err
-	}
-	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
-		return meta.Token{}, err
-	}
-	if len(t.Scopes) == 0 {
-		t.Scopes = nil
-	}
-	t.Created = unstamp(created)
-	t.Expires = unnullStamp(expires)
-	t.LastUsed = unnullStamp(lastUsed)
-	return t, nil
+// DeleteUser implements meta.Users. The schema's cascades remove what the
+// account owns and clear the creator of its versions; its namespace stays.
+func (q *queries) DeleteUser(ctx context.Context, id int64) error {
+	res, err := q.wr.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	return wrap("delete user", changed(res, err, "user not found"))
 }
 
-// CreateToken implements meta.Tokens. Expires and LastUsed are stored to
-// the microsecond in UTC and t is updated to match. A missing user is
-// errs.NotFound.
-func (q *queries) CreateToken(ctx context.Context, t *meta.Token) error {
-	if t.Hash == "" {
-		return errs.E(errs.Invalid, "token hash is empty")
+// ListUsers implements meta.Users. Limit <= 0 means no limit.
+func (q *queries) ListUsers(ctx context.Context, f meta.UserFilter) ([]meta.User, error) {
+	var w where
+	w.and(`robot = ` + w.arg(f.Robots))
+	if f.NamespaceID != 0 {
+		w.and(`robot = 1 AND namespace_id = ` + w.arg(f.NamespaceID))
 	}
-	scopes := t.Scopes
-	if scopes == nil {
-		scopes = []string{}
+	if f.Prefix != "" {
+		w.and(`lower_name LIKE ` + w.arg(prefixPattern(strings.ToLower(f.Prefix))) + ` ESCAPE '\'`)
 	}
-	js, err := json.Marshal(scopes)
-	if err != nil {
-		return wrap("create token", err)
-	}
-	created := now()
-	t.Expires = utc(t.Expires)
-	t.LastUsed = utc(t.LastUsed)
-	err = q.wr.QueryRowContext(ctx, `INSERT INTO tokens (user_id, name, hash, scopes, created, expires, last_used)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.UserID, t.Name, t.Hash, string(js), stamp(created), nullStamp(t.Expires), nullStamp(t.LastUsed)).Scan(&t.ID)
-	switch {
-	case isUnique(err):
-		return errs.E(errs.Exists, "token exists")
-	case isForeignKey(err):
-		return errs.E(errs.NotFound, "user not found")
-	case err != nil:
-		return wrap("create token", err)
-	}
-	t.Created = created
-	return nil
-}
-
-// GetTokenByHash implements meta.Tokens.
-func (q *queries) GetTokenByHash(ctx context.Context, hash string) (meta.Token, error) {
-	t, err := scanToken(q.rd.QueryRowContext(ctx,
-		`SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hash))
-	return t, wrap("get token", missing(err, "token not found"))
-}
-
-// ListTokens implements meta.Tokens.
-func (q *queries) ListTokens(ctx context.Context, userID int64) ([]meta.Token, error) {
-	ts, err := list(ctx, q.rd, scanToken,
-		`SELECT `+tokenCols+` FROM tokens WHERE user_id = ? ORDER BY id`, userID)
-	return ts, wrap("list tokens", err)
-}
-
-// TouchToken implements meta.Tokens. Errors: errs.NotFound.
-func (q *queries) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	res, err := q.wr.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, nullStamp(utc(at)), id)
-	return wrap("touch token", changed(res, err, "token not found"))
-}
-
-// DeleteToken implements meta.Tokens.
-func (q *queries) DeleteToken(ctx context.Context, id int64) error {
-	res, err := q.wr.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id)
-	return wrap("delete token", changed(res, err, "token not found"))
-}
-
-// utc is t as stored: UTC, whole microseconds; the zero time stays zero.
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC().Truncate(time.Microsecond)
+	w.and(`lower_name > ` + w.arg(strings.ToLower(f.After)))
+	query := `SELECT ` + userCols + ` FROM users` + w.String() + ` ORDER BY lower_name LIMIT ` + w.arg(limit(f.Limit))
+	us, err := list(ctx, q.rd, scanUser, query, w.args...)
+	return us, wrap("list users", err)
 }

@@ -66,7 +66,7 @@ func TestMigrateKeepsRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || len(vs) != 1 || vs[0].Creator != (meta.User{}) || vs[0].Repo.Name != "old/pkg" {
+	if total != 1 || len(vs) != 1 || vs[0].Creator.ID != 0 || vs[0].Repo.Name != "old/pkg" {
 		t.Errorf("ListOwnerVersions = %+v (total %d)", vs, total)
 	}
 }

@@ -29,7 +29,7 @@ func (q *queries) ListOwnerVersions(ctx context.Context, namespaceID int64, f me
 	name := strings.ToLower(f.NameContains)
 	args := []any{namespaceID, f.Type, name, name, f.PublicOnly}
 	rows, err := q.rd.QueryContext(ctx, `SELECT `+taggedVersionCols+`,
-		r.id, r.namespace_id, r.type, r.name, r.public, r.created,
+		`+prefixed("r", repoCols)+`,
 		u.id, u.name, u.email, u.created, count(*) OVER ()`+ownerVersionsFrom+`
 		ORDER BY v.created DESC, v.id DESC LIMIT ? OFFSET ?`,
 		append(args, limit(f.Limit), f.Offset)...)
@@ -74,6 +74,7 @@ func scanOwnerVersion(s scanner) (meta.OwnerVersion, int, error) {
 	if err := s.Scan(&v.ID, &v.RepoID, &v.Version, &v.MediaType, &v.ArtifactType, &v.Subject, &blob,
 		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &creator, &created,
 		&ov.Repo.ID, &ov.Repo.NamespaceID, &ov.Repo.Type, &ov.Repo.Name, &ov.Repo.Public, &repoCreated,
+		&ov.Repo.Description, &ov.Repo.TrustEnabled,
 		&userID, &userName, &userEmail, &userCreated, &total); err != nil {
 		return meta.OwnerVersion{}, 0, err
 	}

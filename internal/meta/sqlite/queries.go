@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -264,4 +266,86 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// utc is t as stored: UTC, whole microseconds; the zero time stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// encodeScopes stores a list of scopes as a JSON array; nil is "[]".
+func encodeScopes(scopes []string) (string, error) {
+	if scopes == nil {
+		scopes = []string{}
+	}
+	js, err := json.Marshal(scopes)
+	return string(js), err
+}
+
+// decodeScopes reads a stored JSON array of scopes; empty is nil.
+func decodeScopes(js string) ([]string, error) {
+	var scopes []string
+	if err := json.Unmarshal([]byte(js), &scopes); err != nil {
+		return nil, err
+	}
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	return scopes, nil
+}
+
+// scanString reads a row of one text column.
+func scanString(s scanner) (string, error) {
+	var v string
+	err := s.Scan(&v)
+	return v, err
+}
+
+// prefixed qualifies each of a comma-separated list of columns with a
+// table alias.
+func prefixed(alias, cols string) string {
+	cs := strings.Split(cols, ",")
+	for i, c := range cs {
+		cs[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cs, ", ")
+}
+
+// likeEscaper escapes the wildcards of LIKE and its escape character, the
+// backslash, so a pattern matches the text literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// prefixPattern is a LIKE pattern, with ESCAPE '\', of the strings that
+// start with s.
+func prefixPattern(s string) string { return likeEscaper.Replace(s) + "%" }
+
+// containsPattern is a LIKE pattern, with ESCAPE '\', of the strings that
+// contain s.
+func containsPattern(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// where builds the conditions of a query whose shape depends on a filter.
+// Placeholders are numbered, so one argument can be used several times.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("?%d", len(w.args))
+}
+
+// and adds a condition.
+func (w *where) and(cond string) { w.conds = append(w.conds, cond) }
+
+// String is the WHERE clause, or "" without conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
 }

@@ -8,12 +8,13 @@ import (
 	"wharf/internal/meta"
 )
 
-const repoCols = `id, namespace_id, type, name, public, created`
+const repoCols = `id, namespace_id, type, name, public, created, description, trust_enabled`
 
 func scanRepo(s scanner) (meta.Repository, error) {
 	var r meta.Repository
 	var created int64
-	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &created); err != nil {
+	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &created,
+		&r.Description, &r.TrustEnabled); err != nil {
 		return meta.Repository{}, err
 	}
 	r.Created = unstamp(created)
@@ -27,9 +28,11 @@ func (q *queries) CreateRepo(ctx context.Context, r *meta.Repository) error {
 		return errs.E(errs.Invalid, "repository type or name is empty")
 	}
 	created := now()
-	err := q.wr.QueryRowContext(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, stamp(created)).Scan(&r.ID)
+	err := q.wr.QueryRowContext(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created,
+			description, trust_enabled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, stamp(created),
+		r.Description, r.TrustEnabled).Scan(&r.ID)
 	switch {
 	case isUnique(err):
 		return errs.E(errs.Exists, "repository exists")
@@ -76,6 +79,13 @@ func (q *queries) ListNamespaceRepos(ctx context.Context, namespaceID int64, typ
 func (q *queries) SetRepoPublic(ctx context.Context, id int64, public bool) error {
 	res, err := q.wr.ExecContext(ctx, `UPDATE repositories SET public = ? WHERE id = ?`, public, id)
 	return wrap("set repository visibility", changed(res, err, "repository not found"))
+}
+
+// UpdateRepo implements meta.Repositories.
+func (q *queries) UpdateRepo(ctx context.Context, r meta.Repository) error {
+	res, err := q.wr.ExecContext(ctx, `UPDATE repositories SET description = ?, trust_enabled = ? WHERE id = ?`,
+		r.Description, r.TrustEnabled, r.ID)
+	return wrap("update repository", changed(res, err, "repository not found"))
 }
 
 // DeleteRepo implements meta.Repositories. The schema's cascades remove

@@ -61,13 +61,7 @@ func (q *queries) FindTaggedVersion(ctx context.Context, typ, repoName, tag stri
 }
 
 // taggedVersionCols are versionCols of the versions table aliased v.
-var taggedVersionCols = func() string {
-	cols := strings.Split(versionCols, ",")
-	for i, c := range cols {
-		cols[i] = "v." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
-}()
+var taggedVersionCols = prefixed("v", versionCols)
 
 // ListTags implements meta.Tags.
 func (q *queries) ListTags(ctx context.Context, repoID int64, p meta.Page) ([]meta.Tag, error) {
