@@ -45,7 +45,7 @@ func TestSealer(t *testing.T) {
 	}
 }
 
-func testSealer(t *testing.T) *Sealer {
+func testSealer(t testing.TB) *Sealer {
 	t.Helper()
 	s, err := NewSealer(bytes.Repeat([]byte{3}, 32))
 	if err != nil {

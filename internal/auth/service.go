@@ -52,6 +52,7 @@ func NewService(store meta.Store, signer *Signer, sealer *Sealer) (*Service, err
 	return &Service{
 		store:     store,
 		signer:    signer,
+		sealer:    sealer,
 		now:       time.Now,
 		cache:     cache,
 		dummy:     dummy,

@@ -8,6 +8,7 @@ func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.applicationRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
