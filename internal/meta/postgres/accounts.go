@@ -12,79 +12,44 @@ import (
 	"wharf/internal/meta"
 )
 
-const namespaceCols = `id, name, kind, public, created`
-
-func scanNamespace(s pgx.Row) (meta.Namespace, error) {
-	var n meta.Namespace
-	if err := s.Scan(&n.ID, &n.Name, &n.Kind, &n.Public, &n.Created); err != nil {
-		return meta.Namespace{}, err
-	}
-	n.Created = n.Created.UTC()
-	return n, nil
-}
-
-// CreateNamespace implements meta.Namespaces.
-func (q *queries) CreateNamespace(ctx context.Context, n *meta.Namespace) error {
-	if n.Name == "" {
-		return errs.E(errs.Invalid, "namespace name is empty")
-	}
-	if n.Kind != meta.KindUser && n.Kind != meta.KindOrg {
-		return errs.E(errs.Invalid, "unknown namespace kind %q", n.Kind)
-	}
-	created := now()
-	err := q.db.QueryRow(ctx, `INSERT INTO namespaces (name, lower_name, kind, public, created)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-		n.Name, strings.ToLower(n.Name), string(n.Kind), n.Public, created).Scan(&n.ID)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows) || isUnique(err):
-		return errs.E(errs.Exists, "namespace exists")
-	case err != nil:
-		return wrap("create namespace", err)
-	}
-	n.Created = created
-	return nil
-}
-
-// GetNamespace implements meta.Namespaces.
-func (q *queries) GetNamespace(ctx context.Context, name string) (meta.Namespace, error) {
-	n, err := scanNamespace(q.db.QueryRow(ctx,
-		`SELECT `+namespaceCols+` FROM namespaces WHERE lower_name = $1`, strings.ToLower(name)))
-	return n, wrap("get namespace", missing(err, "namespace not found"))
-}
-
-// GetNamespaceByID implements meta.Namespaces.
-func (q *queries) GetNamespaceByID(ctx context.Context, id int64) (meta.Namespace, error) {
-	n, err := scanNamespace(q.db.QueryRow(ctx, `SELECT `+namespaceCols+` FROM namespaces WHERE id = $1`, id))
-	return n, wrap("get namespace", missing(err, "namespace not found"))
-}
-
-const userCols = `id, name, email, password_hash, superuser, disabled, namespace_id, created`
+const userCols = `id, name, email, password_hash, superuser, disabled, namespace_id, created,
+	robot, description, metadata, sealed_secret, secret_hash, last_accessed`
 
 func scanUser(s pgx.Row) (meta.User, error) {
 	var u meta.User
-	if err := s.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &u.Superuser, &u.Disabled, &u.NamespaceID, &u.Created); err != nil {
+	var lastAccessed *time.Time
+	if err := s.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordHash, &u.Superuser, &u.Disabled, &u.NamespaceID, &u.Created,
+		&u.Robot, &u.Description, &u.Metadata, &u.SealedSecret, &u.SecretHash, &lastAccessed); err != nil {
 		return meta.User{}, err
 	}
+	u.Metadata, u.SealedSecret = nullBytes(u.Metadata), nullBytes(u.SealedSecret)
 	u.Created = u.Created.UTC()
+	u.LastAccessed = unnullTime(lastAccessed)
 	return u, nil
 }
 
-// CreateUser implements meta.Users. A missing namespace is errs.NotFound.
+// CreateUser implements meta.Users, robot fields included. LastAccessed is
+// stored to the microsecond in UTC and u is updated to match. A missing
+// namespace is errs.NotFound.
 func (q *queries) CreateUser(ctx context.Context, u *meta.User) error {
 	if u.Name == "" {
 		return errs.E(errs.Invalid, "user name is empty")
 	}
 	created := now()
+	u.LastAccessed = utc(u.LastAccessed)
 	err := q.db.QueryRow(ctx, `INSERT INTO users
-		(name, lower_name, email, password_hash, superuser, disabled, namespace_id, created)
-		SELECT $1::text, $2::text, $3::text, $4::text, $5::boolean, $6::boolean, $7::bigint, $8::timestamptz
+		(name, lower_name, email, password_hash, superuser, disabled, namespace_id, created,
+			robot, description, metadata, sealed_secret, secret_hash, last_accessed)
+		SELECT $1::text, $2::text, $3::text, $4::text, $5::boolean, $6::boolean, $7::bigint, $8::timestamptz,
+			$9::boolean, $10::text, $11::bytea, $12::bytea, $13::text, $14::timestamptz
 		WHERE EXISTS (SELECT 1 FROM namespaces WHERE id = $7)
 		ON CONFLICT DO NOTHING RETURNING id`,
 		u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled,
-		u.NamespaceID, created).Scan(&u.ID)
+		u.NamespaceID, created, u.Robot, u.Description, nullBytes(u.Metadata), nullBytes(u.SealedSecret),
+		u.SecretHash, nullTime(u.LastAccessed)).Scan(&u.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = parentOrExists(ctx, q.db, `SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)`, u.NamespaceID,
-			"namespace not found", "user exists")
+		err = parentOrExists(ctx, q.db, "namespace not found", "user exists",
+			`SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)`, u.NamespaceID)
 	}
 	switch {
 	case isUnique(err):
@@ -96,20 +61,6 @@ func (q *queries) CreateUser(ctx context.Context, u *meta.User) error {
 	}
 	u.Created = created
 	return nil
-}
-
-// parentOrExists explains an insert guarded by its parent's existence
-// that inserted nothing: errs.NotFound with notFound when the parent query
-// says it is gone, errs.Exists with exists otherwise.
-func parentOrExists(ctx context.Context, c dbtx, parentQuery string, id any, notFound, exists string) error {
-	var ok bool
-	if err := c.QueryRow(ctx, parentQuery, id).Scan(&ok); err != nil {
-		return err
-	}
-	if !ok {
-		return errs.E(errs.NotFound, "%s", notFound)
-	}
-	return errs.E(errs.Exists, "%s", exists)
 }
 
 // GetUser implements meta.Users.
@@ -132,8 +83,11 @@ func (q *queries) UpdateUser(ctx context.Context, u meta.User) error {
 	}
 	err := q.atomic(ctx, func(c dbtx) error {
 		tag, err := c.Exec(ctx, `UPDATE users SET name = $1, lower_name = $2, email = $3,
-			password_hash = $4, superuser = $5, disabled = $6 WHERE id = $7`,
-			u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled, u.ID)
+			password_hash = $4, superuser = $5, disabled = $6, description = $7, metadata = $8,
+			sealed_secret = $9, secret_hash = $10, last_accessed = $11 WHERE id = $12`,
+			u.Name, strings.ToLower(u.Name), u.Email, u.PasswordHash, u.Superuser, u.Disabled,
+			u.Description, nullBytes(u.Metadata), nullBytes(u.SealedSecret), u.SecretHash,
+			nullTime(u.LastAccessed), u.ID)
 		if isUnique(err) {
 			return errs.E(errs.Exists, "user exists")
 		}
@@ -142,78 +96,25 @@ func (q *queries) UpdateUser(ctx context.Context, u meta.User) error {
 	return wrap("update user", err)
 }
 
-const tokenCols = `id, user_id, name, hash, scopes, created, expires, last_used`
-
-func scanToken(s pgx.Row) (meta.Token, error) {
-	var t meta.Token
-	var expires, lastUsed *time.Time
-	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Scopes, &t.Created, &expires, &lastUsed); err != nil {
-		return meta.Token{}, err
-	}
-	if len(t.Scopes) == 0 {
-		t.Scopes = nil
-	}
-	t.Created = t.Created.UTC()
-	t.Expires = unnullTime(expires)
-	t.LastUsed = unnullTime(lastUsed)
-	return t, nil
+// DeleteUser implements meta.Users. The schema's cascades remove what the
+// account owns and clear the creator of its versions; its namespace stays.
+func (q *queries) DeleteUser(ctx context.Context, id int64) error {
+	tag, err := q.db.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
+	return wrap("delete user", changed(tag, err, "user not found"))
 }
 
-// CreateToken implements meta.Tokens. Expires and LastUsed are stored to
-// the microsecond in UTC and t is updated to match. A missing user is
-// errs.NotFound.
-func (q *queries) CreateToken(ctx context.Context, t *meta.Token) error {
-	if t.Hash == "" {
-		return errs.E(errs.Invalid, "token hash is empty")
+// ListUsers implements meta.Users. Limit <= 0 means no limit.
+func (q *queries) ListUsers(ctx context.Context, f meta.UserFilter) ([]meta.User, error) {
+	var w where
+	w.and(`robot = ` + w.arg(f.Robots))
+	if f.NamespaceID != 0 {
+		w.and(`robot AND namespace_id = ` + w.arg(f.NamespaceID))
 	}
-	scopes := t.Scopes
-	if scopes == nil {
-		scopes = []string{}
+	if f.Prefix != "" {
+		w.and(`lower_name LIKE ` + w.arg(prefixPattern(strings.ToLower(f.Prefix))) + ` ESCAPE '\'`)
 	}
-	created := now()
-	t.Expires = utc(t.Expires)
-	t.LastUsed = utc(t.LastUsed)
-	err := q.db.QueryRow(ctx, `INSERT INTO tokens (user_id, name, hash, scopes, created, expires, last_used)
-		SELECT $1::bigint, $2::text, $3::text, $4::text[], $5::timestamptz, $6::timestamptz, $7::timestamptz
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
-		ON CONFLICT DO NOTHING RETURNING id`,
-		t.UserID, t.Name, t.Hash, scopes, created, nullTime(t.Expires), nullTime(t.LastUsed)).Scan(&t.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = parentOrExists(ctx, q.db, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, t.UserID,
-			"user not found", "token exists")
-	}
-	switch {
-	case isUnique(err):
-		return errs.E(errs.Exists, "token exists")
-	case isForeignKey(err):
-		return errs.E(errs.NotFound, "user not found")
-	case err != nil:
-		return wrap("create token", err)
-	}
-	t.Created = created
-	return nil
-}
-
-// GetTokenByHash implements meta.Tokens.
-func (q *queries) GetTokenByHash(ctx context.Context, hash string) (meta.Token, error) {
-	t, err := scanToken(q.db.QueryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = $1`, hash))
-	return t, wrap("get token", missing(err, "token not found"))
-}
-
-// ListTokens implements meta.Tokens.
-func (q *queries) ListTokens(ctx context.Context, userID int64) ([]meta.Token, error) {
-	ts, err := list(ctx, q.db, scanToken, `SELECT `+tokenCols+` FROM tokens WHERE user_id = $1 ORDER BY id`, userID)
-	return ts, wrap("list tokens", err)
-}
-
-// TouchToken implements meta.Tokens. Errors: errs.NotFound.
-func (q *queries) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	tag, err := q.db.Exec(ctx, `UPDATE tokens SET last_used = $1 WHERE id = $2`, nullTime(at), id)
-	return wrap("touch token", changed(tag, err, "token not found"))
-}
-
-// DeleteToken implements meta.Tokens.
-func (q *queries) DeleteToken(ctx context.Context, id int64) error {
-	tag, err := q.db.Exec(ctx, `DELETE FROM tokens WHERE id = $1`, id)
-	return wrap("delete token", changed(tag, err, "token not found"))
+	w.and(`lower_name > ` + w.arg(strings.ToLower(f.After)))
+	query := `SELECT ` + userCols + ` FROM users` + w.String() + ` ORDER BY lower_name LIMIT ` + w.arg(limit(f.Limit))
+	us, err := list(ctx, q.db, scanUser, query, w.args...)
+	return us, wrap("list users", err)
 }

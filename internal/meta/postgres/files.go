@@ -47,8 +47,8 @@ func (q *queries) CreateFile(ctx context.Context, f *meta.File) error {
 			f.VersionID, f.Name, strings.ToLower(f.Name), f.Digest, f.Size, f.Lead, created,
 			f.MD5, f.SHA1, f.SHA512).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return parentOrExists(ctx, c, `SELECT EXISTS (SELECT 1 FROM versions WHERE id = $1)`, f.VersionID,
-				"version not found", "file exists")
+			return parentOrExists(ctx, c, "version not found", "file exists",
+				`SELECT EXISTS (SELECT 1 FROM versions WHERE id = $1)`, f.VersionID)
 		}
 		switch {
 		case isUnique(err):

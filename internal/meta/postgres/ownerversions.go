@@ -36,7 +36,7 @@ func (q *queries) ListOwnerVersions(ctx context.Context, namespaceID int64, f me
 	}
 	name := strings.ToLower(f.NameContains)
 	rows, err := list(ctx, q.db, scanOwnerVersion, `SELECT `+taggedVersionCols+`,
-		r.id, r.namespace_id, r.type, r.name, r.public, r.created,
+		`+prefixed("r", repoCols)+`,
 		u.id, u.name, u.email, u.created, count(*) OVER ()`+ownerVersionsFrom+`
 		ORDER BY v.created DESC, v.id DESC LIMIT $5 OFFSET $6`,
 		namespaceID, f.Type, name, f.PublicOnly, limit(f.Limit), f.Offset)
@@ -71,7 +71,7 @@ func scanOwnerVersion(s pgx.Row) (ownerVersionRow, error) {
 	if err := s.Scan(&v.ID, &v.RepoID, &v.Version, &v.MediaType, &v.ArtifactType, &v.Subject, &blob,
 		&v.Size, &v.Metadata, &v.Annotations, &v.Downloads, &creator, &v.Created,
 		&row.ov.Repo.ID, &row.ov.Repo.NamespaceID, &row.ov.Repo.Type, &row.ov.Repo.Name, &row.ov.Repo.Public,
-		&row.ov.Repo.Created, &userID, &uName, &uEmail, &userCreated, &row.total); err != nil {
+		&row.ov.Repo.Created, &row.ov.Repo.Description, &row.ov.Repo.TrustEnabled, &userID, &uName, &uEmail, &userCreated, &row.total); err != nil {
 		return ownerVersionRow{}, err
 	}
 	if blob != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -172,4 +173,88 @@ func nullID(id int64) *int64 {
 		return nil
 	}
 	return &id
+}
+
+// scanString reads a row of one text column.
+func scanString(s pgx.Row) (string, error) {
+	var v string
+	err := s.Scan(&v)
+	return v, err
+}
+
+// prefixed qualifies each of a comma-separated list of columns with a
+// table alias.
+func prefixed(alias, cols string) string {
+	cs := strings.Split(cols, ",")
+	for i, c := range cs {
+		cs[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cs, ", ")
+}
+
+// likeEscaper escapes the wildcards of LIKE and its escape character, the
+// backslash, so a pattern matches the text literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// prefixPattern is a LIKE pattern, with ESCAPE '\', of the strings that
+// start with s.
+func prefixPattern(s string) string { return likeEscaper.Replace(s) + "%" }
+
+// containsPattern is a LIKE pattern, with ESCAPE '\', of the strings that
+// contain s.
+func containsPattern(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// where builds the conditions of a query whose shape depends on a filter.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+// and adds a condition.
+func (w *where) and(cond string) { w.conds = append(w.conds, cond) }
+
+// String is the WHERE clause, or "" without conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// upTime is a bound rounded up to the microsecond, so stored times
+// compare with it as the exact times would.
+func upTime(t time.Time) time.Time {
+	t = t.UTC()
+	if us := t.Truncate(time.Microsecond); !us.Equal(t) {
+		return us.Add(time.Microsecond)
+	}
+	return t
+}
+
+// parentOrExists explains an insert guarded by its parents' existence
+// that inserted nothing: errs.NotFound with notFound when parentQuery, run
+// with args, says a parent is gone, errs.Exists with exists otherwise.
+func parentOrExists(ctx context.Context, c dbtx, notFound, exists, parentQuery string, args ...any) error {
+	var ok bool
+	if err := c.QueryRow(ctx, parentQuery, args...).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return errs.E(errs.NotFound, "%s", notFound)
+	}
+	return errs.E(errs.Exists, "%s", exists)
+}
+
+// unnullID reads NULL as the zero id.
+func unnullID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }

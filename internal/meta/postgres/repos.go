@@ -11,11 +11,12 @@ import (
 	"wharf/internal/meta"
 )
 
-const repoCols = `id, namespace_id, type, name, public, created`
+const repoCols = `id, namespace_id, type, name, public, created, description, trust_enabled`
 
 func scanRepo(s pgx.Row) (meta.Repository, error) {
 	var r meta.Repository
-	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &r.Created); err != nil {
+	if err := s.Scan(&r.ID, &r.NamespaceID, &r.Type, &r.Name, &r.Public, &r.Created,
+		&r.Description, &r.TrustEnabled); err != nil {
 		return meta.Repository{}, err
 	}
 	r.Created = r.Created.UTC()
@@ -29,14 +30,16 @@ func (q *queries) CreateRepo(ctx context.Context, r *meta.Repository) error {
 		return errs.E(errs.Invalid, "repository type or name is empty")
 	}
 	created := now()
-	err := q.db.QueryRow(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created)
-		SELECT $1::bigint, $2::text, $3::text, $4::text, $5::boolean, $6::timestamptz
+	err := q.db.QueryRow(ctx, `INSERT INTO repositories (namespace_id, type, name, lower_name, public, created,
+			description, trust_enabled)
+		SELECT $1::bigint, $2::text, $3::text, $4::text, $5::boolean, $6::timestamptz, $7::text, $8::boolean
 		WHERE EXISTS (SELECT 1 FROM namespaces WHERE id = $1)
 		ON CONFLICT DO NOTHING RETURNING id`,
-		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, created).Scan(&r.ID)
+		r.NamespaceID, r.Type, r.Name, strings.ToLower(r.Name), r.Public, created,
+		r.Description, r.TrustEnabled).Scan(&r.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = parentOrExists(ctx, q.db, `SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)`, r.NamespaceID,
-			"namespace not found", "repository exists")
+		err = parentOrExists(ctx, q.db, "namespace not found", "repository exists",
+			`SELECT EXISTS (SELECT 1 FROM namespaces WHERE id = $1)`, r.NamespaceID)
 	}
 	switch {
 	case isUnique(err):
@@ -83,6 +86,13 @@ func (q *queries) ListNamespaceRepos(ctx context.Context, namespaceID int64, typ
 func (q *queries) SetRepoPublic(ctx context.Context, id int64, public bool) error {
 	tag, err := q.db.Exec(ctx, `UPDATE repositories SET public = $1 WHERE id = $2`, public, id)
 	return wrap("set repository visibility", changed(tag, err, "repository not found"))
+}
+
+// UpdateRepo implements meta.Repositories.
+func (q *queries) UpdateRepo(ctx context.Context, r meta.Repository) error {
+	tag, err := q.db.Exec(ctx, `UPDATE repositories SET description = $1, trust_enabled = $2 WHERE id = $3`,
+		r.Description, r.TrustEnabled, r.ID)
+	return wrap("update repository", changed(tag, err, "repository not found"))
 }
 
 // DeleteRepo implements meta.Repositories. The schema's cascades remove

@@ -37,8 +37,8 @@ func (q *queries) CreateUpload(ctx context.Context, u *meta.Upload) error {
 		WHERE EXISTS (SELECT 1 FROM repositories WHERE id = $2)
 		ON CONFLICT DO NOTHING RETURNING id`, u.ID, u.RepoID, u.Size, nullBytes(u.HashState), at).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = parentOrExists(ctx, q.db, `SELECT EXISTS (SELECT 1 FROM repositories WHERE id = $1)`, u.RepoID,
-			"repository not found", "upload exists")
+		err = parentOrExists(ctx, q.db, "repository not found", "upload exists",
+			`SELECT EXISTS (SELECT 1 FROM repositories WHERE id = $1)`, u.RepoID)
 	}
 	switch {
 	case isUnique(err):

@@ -66,8 +66,8 @@ func (q *queries) CreateVersion(ctx context.Context, v *meta.Version, refs []met
 			nullText(v.BlobDigest), v.Size, nullBytes(v.Metadata), nullBytes(v.Annotations), created,
 			nullID(v.CreatorID)).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return parentOrExists(ctx, c, `SELECT EXISTS (SELECT 1 FROM repositories WHERE id = $1)`, v.RepoID,
-				"repository not found", "version exists")
+			return parentOrExists(ctx, c, "repository not found", "version exists",
+				`SELECT EXISTS (SELECT 1 FROM repositories WHERE id = $1)`, v.RepoID)
 		}
 		switch {
 		case isUnique(err):
