@@ -66,12 +66,13 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	asAlice := Principal{UserID: alice.ID, Name: "alice"}
-	asAliceScoped := Principal{UserID: alice.ID, Name: "alice", Restricted: true, Grants: []Grant{
+	asAlice := Principal{UserID: alice.ID, Name: "alice", Method: ByPassword}
+	asAliceTok := Principal{UserID: alice.ID, Name: "alice", Method: ByToken}
+	asAliceScoped := Principal{UserID: alice.ID, Name: "alice", Method: ByToken, Restricted: true, Grants: []Grant{
 		{Actions: []Action{Pull}},
 		{Type: "repository", Name: "alice/app", Actions: []Action{Push}},
 	}}
-	asAliceJWT := Principal{UserID: alice.ID, Name: "alice", Restricted: true, Grants: []Grant{
+	asAliceJWT := Principal{UserID: alice.ID, Name: "alice", Method: ByJWT, Restricted: true, Grants: []Grant{
 		{Type: "repository", Name: "alice/app", Actions: []Action{Pull}},
 	}}
 	ok := []struct {
@@ -82,14 +83,14 @@ func TestAuthenticate(t *testing.T) {
 		{"none", Credentials{}, Principal{}},
 		{"password", Credentials{Kind: Basic, User: "alice", Password: "alice-pw"}, asAlice},
 		{"password, name case", Credentials{Kind: Basic, User: "ALICE", Password: "alice-pw"}, asAlice},
-		{"token-shaped password", Credentials{Kind: Basic, User: "carol", Password: tokenShaped}, Principal{UserID: carol.ID, Name: "carol"}},
-		{"token as password", Credentials{Kind: Basic, User: "alice", Password: full}, asAlice},
-		{"token as password, no user", Credentials{Kind: Basic, Password: full}, asAlice},
-		{"token as password, any user", Credentials{Kind: Basic, User: "whoever", Password: full}, asAlice},
-		{"token as user", Credentials{Kind: Basic, User: full}, asAlice},
-		{"token as user, x-oauth-basic", Credentials{Kind: Basic, User: full, Password: "x-oauth-basic"}, asAlice},
-		{"bearer token", Credentials{Kind: Bearer, Token: full}, asAlice},
-		{"token scheme", Credentials{Kind: Token, Token: full}, asAlice},
+		{"token-shaped password", Credentials{Kind: Basic, User: "carol", Password: tokenShaped}, Principal{UserID: carol.ID, Name: "carol", Method: ByPassword}},
+		{"token as password", Credentials{Kind: Basic, User: "alice", Password: full}, asAliceTok},
+		{"token as password, no user", Credentials{Kind: Basic, Password: full}, asAliceTok},
+		{"token as password, any user", Credentials{Kind: Basic, User: "whoever", Password: full}, asAliceTok},
+		{"token as user", Credentials{Kind: Basic, User: full}, asAliceTok},
+		{"token as user, x-oauth-basic", Credentials{Kind: Basic, User: full, Password: "x-oauth-basic"}, asAliceTok},
+		{"bearer token", Credentials{Kind: Bearer, Token: full}, asAliceTok},
+		{"token scheme", Credentials{Kind: Token, Token: full}, asAliceTok},
 		{"scoped token", Credentials{Kind: Token, Token: scoped}, asAliceScoped},
 		{"scoped token in basic", Credentials{Kind: Basic, User: scoped}, asAliceScoped},
 		{"jwt", Credentials{Kind: Bearer, Token: jwtTok}, asAliceJWT},

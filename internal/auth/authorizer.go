@@ -47,9 +47,12 @@ func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType,
 	if !p.Permits(act, repoName) {
 		return false, nil
 	}
-	d, err := a.decide(ctx, p, repoType, repoName)
+	d, err := a.decide(ctx, p, repoType, repoName, false)
 	if err != nil || d.denied {
 		return false, err
+	}
+	if d.all {
+		return true, nil
 	}
 	if d.repo == nil {
 		return d.create, nil
@@ -65,7 +68,7 @@ func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType,
 // a role: callers check the repository's visibility themselves. Errors:
 // errs.NotFound when the repository does not exist; store failures.
 func (a *Authorizer) RepoRole(ctx context.Context, p Principal, repoType, repoName string) (string, error) {
-	d, err := a.decide(ctx, p, repoType, repoName)
+	d, err := a.decide(ctx, p, repoType, repoName, true)
 	switch {
 	case err != nil:
 		return "", err
@@ -79,6 +82,7 @@ func (a *Authorizer) RepoRole(ctx context.Context, p Principal, repoType, repoNa
 
 // decision is what decide learns about a principal and a repository.
 type decision struct {
+	all    bool             // the caller may do everything (repo unread)
 	denied bool             // the caller may do nothing at all
 	repo   *meta.Repository // nil when it does not exist
 	role   string           // the caller's role on repo
@@ -86,7 +90,11 @@ type decision struct {
 	create bool             // the caller may create repo (when it is nil)
 }
 
-func (a *Authorizer) decide(ctx context.Context, p Principal, repoType, repoName string) (decision, error) {
+// decide reads what a decision needs. Unless needRepo is set, the owner
+// of a personal namespace with an unrestricted credential is answered
+// without reading the repository: they may do everything to it, whether
+// it exists or not. This is the path of most pulls and pushes.
+func (a *Authorizer) decide(ctx context.Context, p Principal, repoType, repoName string, needRepo bool) (decision, error) {
 	nsName := meta.NamespaceOf(repoName)
 	if nsName == "" {
 		return decision{denied: true}, nil
@@ -98,6 +106,9 @@ func (a *Authorizer) decide(ctx context.Context, p Principal, repoType, repoName
 	super := u != nil && u.Superuser && (p.Caps == nil || p.Caps.Super)
 	// The owner of a personal namespace needs no further reads.
 	if u != nil && !u.Robot && strings.EqualFold(u.Name, nsName) && !super {
+		if !needRepo && p.Caps == nil {
+			return decision{all: true}, nil
+		}
 		repo, err := a.q.GetRepo(ctx, repoType, repoName)
 		switch {
 		case errs.Is(err, errs.NotFound):

@@ -120,7 +120,7 @@ func (s *Service) CreateUser(ctx context.Context, req CreateUserRequest) (meta.U
 	}
 	var u meta.User
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
-		ns := meta.Namespace{Name: req.Name, Kind: meta.KindUser, Public: true}
+		ns := meta.Namespace{Name: req.Name, Kind: meta.KindUser, Public: true, TagExpirationSecs: meta.DefaultTagExpirationSecs}
 		if err := q.CreateNamespace(ctx, &ns); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Service) CreateToken(ctx context.Context, req CreateTokenRequest) (stri
 	if err != nil {
 		return "", meta.Token{}, err
 	}
-	t := meta.Token{UserID: u.ID, Name: name, Hash: HashToken(secret), Scopes: scopes}
+	t := meta.Token{UserID: u.ID, Name: name, Hash: HashToken(secret), Scopes: scopes, Kind: meta.TokenAPI}
 	if req.TTL > 0 {
 		t.Expires = s.now().Add(req.TTL)
 	}

@@ -55,7 +55,7 @@ func TestCreateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(meta.Namespace{ID: u.NamespaceID, Name: "alice", Kind: meta.KindUser, Public: true}, ns,
+	if diff := cmp.Diff(meta.Namespace{ID: u.NamespaceID, Name: "alice", Kind: meta.KindUser, Public: true, TagExpirationSecs: meta.DefaultTagExpirationSecs}, ns,
 		cmpIgnoreCreated()); diff != "" {
 		t.Errorf("namespace mismatch (-want +got):\n%s", diff)
 	}
@@ -129,7 +129,7 @@ func TestCreateToken(t *testing.T) {
 	want := meta.Token{
 		ID: tok.ID, UserID: alice.ID, Name: "ci", Hash: HashToken(secret),
 		Scopes:  []string{"pull", "repository:alice/app:pull,push"},
-		Expires: now.Add(time.Hour), Created: tok.Created,
+		Expires: now.Add(time.Hour), Created: tok.Created, Kind: meta.TokenAPI,
 	}
 	if diff := cmp.Diff(want, tok); diff != "" {
 		t.Errorf("token mismatch (-want +got):\n%s", diff)
