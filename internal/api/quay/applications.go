@@ -32,9 +32,9 @@ func (h *Handler) applicationRoutes() []route {
 // (401/403) before anything is looked up, so the answer does not tell
 // whether it exists; an admin of a user's namespace learns it is no
 // organisation (404). A credential limited to repositories administers
-// nothing.
+// nothing, and neither does a robot: in Quay robots cannot call the API.
 func (h *Handler) adminOrg(ctx context.Context, c *call, name string) (meta.Namespace, error) {
-	if c.p.Restricted {
+	if c.p.Restricted || c.p.Robot {
 		return meta.Namespace{}, c.denied()
 	}
 	role, err := h.opt.Authorizer.NamespaceRole(ctx, c.p, name)

@@ -9,6 +9,7 @@ func (h *Handler) table() []route {
 	for _, family := range [][]route{
 		h.errorRoutes(),
 		h.applicationRoutes(),
+		h.appTokenRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
