@@ -10,6 +10,7 @@ func (h *Handler) table() []route {
 		h.errorRoutes(),
 		h.applicationRoutes(),
 		h.appTokenRoutes(),
+		h.searchRoutes(),
 	} {
 		rs = append(rs, family...)
 	}
