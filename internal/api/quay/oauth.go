@@ -193,8 +193,11 @@ func (h *OAuthHandler) assigned(r *http.Request, app meta.App, userID int64, use
 		return
 	}
 	e := audit.Entry{Kind: "oauth_token_assigned", NamespaceID: app.NamespaceID, PerformerID: userID, IP: httpx.ClientIP(r),
-		Metadata: map[string]any{"application_name": app.Name, "client_id": app.ClientID, "username": userName,
+		Metadata: map[string]any{"application_name": app.Name, "client_id": app.ClientID,
 			"token_uuid": t.UUID, "scope": strings.Join(t.Scopes, " ")}}
+	if userName != "" {
+		e.Metadata["username"] = userName
+	}
 	if err := h.opt.Audit.Record(r.Context(), e); err != nil {
 		h.opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
 	}
