@@ -11,6 +11,7 @@ func (h *Handler) table() []route {
 		h.orgRoutes(),
 		h.teamRoutes(),
 		h.notificationRoutes(),
+		h.userRoutes(),
 		h.prototypeRoutes(),
 	} {
 		rs = append(rs, family...)
