@@ -41,7 +41,7 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 	if err != nil || !ok || u == nil {
 		return NoRole, err
 	}
-	if u.Superuser && (p.Caps == nil || p.Caps.Super) {
+	if u.Superuser && (p.Caps == nil || p.Caps.Super) && p.PermitsResource(GrantNamespace, ns.Name, Admin) {
 		return AdminRole, nil
 	}
 	role := NoRole
@@ -55,6 +55,19 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 		}
 		for _, t := range teams {
 			role = max(role, NamespaceRole(teamRank(t)))
+		}
+	}
+	if p.Restricted {
+		// A credential restricted by grants administers a namespace only
+		// with a global grant of every action.
+		switch {
+		case p.PermitsResource(GrantNamespace, ns.Name, Admin):
+		case p.PermitsResource(GrantNamespace, ns.Name, Push):
+			role = min(role, CreatorRole)
+		case p.PermitsResource(GrantNamespace, ns.Name, Pull):
+			role = min(role, MemberRole)
+		default:
+			return NoRole, nil
 		}
 	}
 	if p.Caps == nil || role == NoRole {

@@ -144,9 +144,9 @@ func testAppAccess(t *testing.T, e *env) {
 	owner := e.newUser(t, false)
 	org := makeOrg(t, owner)
 	admin, creator, member, stranger := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
-	putTeamMember(t, owner, org, "admins", "admin", admin.name)
-	putTeamMember(t, owner, org, "creators", "creator", creator.name)
-	putTeamMember(t, owner, org, "readers", "member", member.name)
+	putTeamMember(t, owner, org, "admins", "admin", admin)
+	putTeamMember(t, owner, org, "creators", "creator", creator)
+	putTeamMember(t, owner, org, "readers", "member", member)
 	super := e.newUser(t, true)
 	a := makeApp(t, apiAs(owner), org, "https://client.example/cb")
 	base := "/api/v1/organization/" + org + "/applications"

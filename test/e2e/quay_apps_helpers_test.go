@@ -57,14 +57,6 @@ func (r *response) wantDeniedAPI(t testing.TB, anonymous bool) {
 	r.wantQuayError(t, http.StatusForbidden, "insufficient_scope")
 }
 
-// object decodes a JSON object body.
-func (r *response) object(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	r.decode(t, &m)
-	return m
-}
-
 // makeOrg creates an organisation owned by u through the API and returns
 // its name.
 func makeOrg(t *testing.T, u *user) string {
@@ -76,14 +68,12 @@ func makeOrg(t *testing.T, u *user) string {
 	return name
 }
 
-// putTeamMember makes a team of org with role (creating it) and adds
-// member, as the org's owner u.
-func putTeamMember(t *testing.T, u *user, org, team, role, member string) {
+// putTeamMember makes a team of org with role (creating it) and puts
+// member in it, as the org's owner u.
+func putTeamMember(t *testing.T, u *user, org, team, role string, member *user) {
 	t.Helper()
-	apiAs(u).do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/"+team,
-		mustJSON(t, map[string]any{"role": role, "description": ""})).want(t, http.StatusOK)
-	apiAs(u).do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/"+team+"/members/"+member, nil).
-		want(t, http.StatusOK)
+	apiAs(u).putTeam(t, org, team, role)
+	apiAs(u).join(t, org, team, member)
 }
 
 // oauthApp is an application as the API shows it to admins.

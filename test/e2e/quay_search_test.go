@@ -79,8 +79,8 @@ func (p searchPage) names() []string {
 func testSearch(t *testing.T, e *env) {
 	alice, bob, carol, dave := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
 	org := makeOrg(t, alice)
-	putTeamMember(t, alice, org, "readers", "member", carol.name)
-	putTeamMember(t, alice, org, "admins", "admin", dave.name)
+	putTeamMember(t, alice, org, "readers", "member", carol)
+	putTeamMember(t, alice, org, "admins", "admin", dave)
 	tag := testserver.RandomName("q")
 	pub, priv, orgRepo := alice.name+"/"+tag+"pub", alice.name+"/"+tag+"priv", org+"/"+tag+"org"
 	makeRepo(t, e, alice, pub, true)

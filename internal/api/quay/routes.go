@@ -8,6 +8,11 @@ func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
 		h.errorRoutes(),
+		h.orgRoutes(),
+		h.teamRoutes(),
+		h.notificationRoutes(),
+		h.userRoutes(),
+		h.prototypeRoutes(),
 		h.applicationRoutes(),
 		h.appTokenRoutes(),
 		h.searchRoutes(),
