@@ -252,6 +252,10 @@ func testOAuthScopes(t *testing.T, e *env, a oauthApp, org string) {
 	// On the API, the scopes cap the user's own rights.
 	userRead := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:read"))
 	userRead.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantQuayError(t, http.StatusForbidden, "insufficient_scope")
+	if me := userRead.do(t, http.MethodGet, "/api/v1/user/", nil).want(t, http.StatusOK).object(t); me["username"] != u.name {
+		t.Errorf("GET /user/ with user:read: %v", me)
+	}
+	e.withAuth("Bearer "+read).do(t, http.MethodGet, "/api/v1/user/", nil).wantQuayError(t, http.StatusForbidden, "insufficient_scope")
 	userAdmin := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:admin"))
 	userAdmin.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK)
 	// u is no admin of the application's organisation: org:admin does
