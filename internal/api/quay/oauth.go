@@ -144,7 +144,7 @@ func (h *OAuthHandler) parseAuthz(ctx context.Context, v url.Values) (authzReque
 
 // redirect sends the browser back to the client with params: in the
 // query for the code flow, in the fragment for the implicit flow.
-func redirect(w http.ResponseWriter, r *http.Request, a authzRequest, params url.Values) {
+func redirect(w http.ResponseWriter, a authzRequest, params url.Values) {
 	if a.state != "" {
 		params.Set("state", a.state)
 	}
@@ -169,8 +169,8 @@ func redirect(w http.ResponseWriter, r *http.Request, a authzRequest, params url
 	w.WriteHeader(http.StatusFound)
 }
 
-func redirectError(w http.ResponseWriter, r *http.Request, a authzRequest, e *oauthError) {
-	redirect(w, r, a, url.Values{"error": {e.code}, "error_description": {e.description}})
+func redirectError(w http.ResponseWriter, a authzRequest, e *oauthError) {
+	redirect(w, a, url.Values{"error": {e.code}, "error_description": {e.description}})
 }
 
 // browserNonce returns the consent nonce of the browser, setting a new

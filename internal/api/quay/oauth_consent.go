@@ -116,7 +116,7 @@ func (h *OAuthHandler) showConsent(w http.ResponseWriter, r *http.Request) {
 	case pe != nil:
 		h.render(w, r, pe.status, consentData{Fatal: pe.msg})
 	case oe != nil:
-		redirectError(w, r, a, oe)
+		redirectError(w, a, oe)
 	default:
 		h.renderForm(w, r, http.StatusOK, a, "")
 	}
@@ -140,7 +140,7 @@ func (h *OAuthHandler) submitConsent(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, pe.status, consentData{Fatal: pe.msg})
 		return
 	case oe != nil:
-		redirectError(w, r, a, oe)
+		redirectError(w, a, oe)
 		return
 	}
 	nonce := ""
@@ -153,7 +153,7 @@ func (h *OAuthHandler) submitConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.PostForm.Get("action") {
 	case "deny":
-		redirectError(w, r, a, &oauthError{"access_denied", "the user denied the request"})
+		redirectError(w, a, &oauthError{"access_denied", "the user denied the request"})
 		return
 	case "allow":
 	default:
@@ -172,7 +172,7 @@ func (h *OAuthHandler) submitConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.SetUser(r, p.Name)
 	if slices.Contains(a.scopes, "super:user") && !p.Superuser {
-		redirectError(w, r, a, &oauthError{"invalid_scope", "super:user needs a superuser"})
+		redirectError(w, a, &oauthError{"invalid_scope", "super:user needs a superuser"})
 		return
 	}
 	h.grant(w, r, a, p)
@@ -186,7 +186,7 @@ func (h *OAuthHandler) grant(w http.ResponseWriter, r *http.Request, a authzRequ
 			h.fail(w, r, err)
 			return
 		}
-		redirect(w, r, a, url.Values{"code": {code}})
+		redirect(w, a, url.Values{"code": {code}})
 		return
 	}
 	secret, t, err := h.opt.Accounts.IssueOAuthToken(r.Context(), a.app, p.UserID, "", a.scopes, 0)
@@ -195,7 +195,7 @@ func (h *OAuthHandler) grant(w http.ResponseWriter, r *http.Request, a authzRequ
 		return
 	}
 	h.assigned(r, a.app, p.UserID, p.Name, t)
-	redirect(w, r, a, url.Values{
+	redirect(w, a, url.Values{
 		"access_token": {secret},
 		"token_type":   {"Bearer"},
 		"expires_in":   {strconv.FormatInt(int64(time.Until(t.Expires).Seconds()), 10)},
