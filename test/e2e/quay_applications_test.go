@@ -148,6 +148,8 @@ func testAppAccess(t *testing.T, e *env) {
 	putTeamMember(t, owner, org, "creators", "creator", creator)
 	putTeamMember(t, owner, org, "readers", "member", member)
 	super := e.newUser(t, true)
+	robotName, robot := makeOrgRobot(t, owner, org, "deployer")
+	apiAs(owner).do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/admins/members/"+robotName, nil).want(t, http.StatusOK)
 	a := makeApp(t, apiAs(owner), org, "https://client.example/cb")
 	base := "/api/v1/organization/" + org + "/applications"
 	item := base + "/" + a.ClientID
@@ -179,6 +181,9 @@ func testAppAccess(t *testing.T, e *env) {
 		{"owner", apiAs(owner), true},
 		{"owner's repository-scoped token", e.withAuth("Bearer " + owner.apiToken(t, "repository:"+org+"/x:pull")), false},
 		{"superuser", apiAs(super), true},
+		// A robot, even in an admin team, does not administer the
+		// organisation through the API.
+		{"robot in the admin team", robot, false},
 	} {
 		t.Run(who.name, func(t *testing.T) {
 			for _, c := range calls {

@@ -203,3 +203,19 @@ func registryLogin(t *testing.T, e *env, authz string) *response {
 	ch := parseChallenge(t, r.Header.Get("WWW-Authenticate"))
 	return e.withAuth(authz).do(t, http.MethodGet, ch.params["realm"]+"?service="+url.QueryEscape(ch.params["service"]), nil)
 }
+
+// makeOrgRobot creates the robot org+short as the org's owner u and
+// returns its full name and a client signing in with its token.
+func makeOrgRobot(t *testing.T, u *user, org, short string) (string, *client) {
+	t.Helper()
+	var rb struct {
+		Name  string `json:"name"`
+		Token string `json:"token"`
+	}
+	apiAs(u).do(t, http.MethodPut, "/api/v1/organization/"+org+"/robots/"+short, mustJSON(t, map[string]any{})).
+		want(t, http.StatusCreated).decode(t, &rb)
+	if rb.Name != org+"+"+short || rb.Token == "" {
+		t.Fatalf("robot %+v", rb)
+	}
+	return rb.Name, u.e.withAuth(basicAuth(rb.Name, rb.Token))
+}

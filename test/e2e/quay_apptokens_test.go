@@ -135,6 +135,11 @@ func testAppTokenAccess(t *testing.T, e *env) {
 			c.do(t, http.MethodDelete, item, nil).wantDeniedAPI(t, false)
 		})
 	}
+	// Robots have no application-specific tokens.
+	org := makeOrg(t, u)
+	_, robot := makeOrgRobot(t, u, org, "bot")
+	robot.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantDeniedAPI(t, false)
+	robot.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantDeniedAPI(t, false)
 	// An unscoped API token of the user may.
 	e.withAuth("Bearer "+u.apiToken(t)).do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
 	apiAs(u).do(t, http.MethodGet, item, nil).want(t, http.StatusOK)

@@ -197,6 +197,27 @@ func testSearch(t *testing.T, e *env) {
 		}
 	})
 
+	t.Run("Robots", func(t *testing.T) {
+		rname, _ := makeOrgRobot(t, alice, org, "searchbot")
+		// Robots are found by those who administer their namespace.
+		got := search(t, apiAs(dave), "/api/v1/find/all?query=searchb").Results
+		if len(got) != 1 || got[0].Kind != "robot" || got[0].Name != rname || got[0].Avatar != nil {
+			t.Errorf("organisation admin: %+v", got)
+		}
+		for _, c := range []*client{e.anon(), apiAs(bob), apiAs(carol)} {
+			if got := search(t, c, "/api/v1/find/all?query=searchb").names(); len(got) != 0 {
+				t.Errorf("robot found by a non-admin: %v", got)
+			}
+		}
+		// The entity picker shows them to the organisation's members.
+		q := "/api/v1/entities/searchb?namespace=" + org
+		if got := search(t, apiAs(carol), q).Results; len(got) != 1 || got[0].Name != rname || !got[0].IsRobot {
+			t.Errorf("member's entities: %+v", got)
+		}
+		if got := search(t, apiAs(bob), q).names(); len(got) != 0 {
+			t.Errorf("outsider's entities: %v", got)
+		}
+	})
 	t.Run("Entities", func(t *testing.T) { testEntities(t, e, org, alice, bob, carol) })
 }
 
