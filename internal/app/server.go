@@ -29,10 +29,11 @@ func (a *App) Handler() http.Handler {
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
 	}
 	pkgs, pkgAPI := packages.NewHandler(pkgOpt), packages.NewAPI(pkgOpt)
-	quayAPI := quay.NewHandler(quay.Options{
+	quayOpt := quay.Options{
 		Accounts: a.Accounts, Authorizer: a.authz, Artifacts: a.Artifacts, Audit: a.audit,
 		PublicURL: a.cfg.PublicURL, SignUp: a.cfg.Auth.SignUp, Log: a.log,
-	})
+	}
+	quayAPI, oauth := quay.NewHandler(quayOpt), quay.NewOAuthHandler(quayOpt)
 	generate := a.spiceFront()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -65,6 +66,8 @@ func (a *App) Handler() http.Handler {
 			quayAPI.ServeHTTP(w, r)
 		case p == spice.Path:
 			generate.ServeHTTP(w, r)
+		case strings.HasPrefix(p, quay.OAuthPrefix):
+			oauth.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}

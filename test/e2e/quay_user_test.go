@@ -1,0 +1,156 @@
+package e2e
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"wharf/internal/testserver"
+)
+
+// TestQuayUser covers the signed-in user's view, other users' views and
+// sign-up, which is off by default.
+func TestQuayUser(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, b.opt)
+			t.Run("self", func(t *testing.T) { testQuayUserSelf(t, e) })
+			t.Run("others", func(t *testing.T) { testQuayUserOthers(t, e) })
+			t.Run("sign-up off", func(t *testing.T) {
+				e.anon().quayDo(t, http.MethodPost, "user/", map[string]any{
+					"username": "newcomer", "password": "long enough password", "email": "n@example.com",
+				}).quayProblem(t, http.StatusNotFound, "not_found")
+				e.anon().quayDo(t, http.MethodGet, "users/newcomer", nil).quayMessage(t, http.StatusNotFound)
+			})
+			opt := b.opt
+			opt.Env = append(slices.Clone(opt.Env), "WHARF_SIGN_UP=true")
+			t.Run("sign-up on", func(t *testing.T) { testQuaySignUp(t, newEnv(t, opt)) })
+		})
+	}
+}
+
+type orgEntry struct {
+	Name          string
+	CanCreateRepo bool  `json:"can_create_repo"`
+	IsOrgAdmin    *bool `json:"is_org_admin"`
+	Public        *bool
+}
+
+type userView struct {
+	Anonymous     *bool
+	Username      string
+	Email         *string
+	IsMe          *bool `json:"is_me"`
+	SuperUser     *bool `json:"super_user"`
+	Avatar        struct{ Kind string }
+	Organizations *[]orgEntry
+}
+
+func testQuayUserSelf(t *testing.T, e *env) {
+	oc := newOrgCast(t, e)
+	doc := e.anon().quayDo(t, http.MethodGet, "user/", nil).quayProblem(t, http.StatusUnauthorized, "invalid_token")
+	if doc["session_required"] != false {
+		t.Errorf("anonymous GET /user/: %v", doc)
+	}
+
+	var v userView
+	oc.ownerC.quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	if v.Username != oc.owner.name || v.Anonymous == nil || *v.Anonymous || v.Email == nil || *v.Email != oc.owner.name+"@example.com" ||
+		v.IsMe == nil || !*v.IsMe || v.SuperUser != nil || v.Avatar.Kind != "user" || v.Organizations == nil {
+		t.Errorf("owner's view: %+v", v)
+	}
+	wantOrgs := func(who string, v userView, admin, create bool) {
+		t.Helper()
+		if v.Organizations == nil || len(*v.Organizations) != 1 {
+			t.Fatalf("%s's organizations: %+v", who, v.Organizations)
+		}
+		o := (*v.Organizations)[0]
+		if o.Name != oc.org || o.CanCreateRepo != create || o.Public == nil || o.IsOrgAdmin == nil || *o.IsOrgAdmin != admin {
+			t.Errorf("%s's organization: %+v", who, o)
+		}
+	}
+	wantOrgs("owner", v, true, true)
+	oc.creatorC.quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	wantOrgs("creator", v, false, true)
+	oc.membC.quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	wantOrgs("member", v, false, false)
+	v = userView{}
+	oc.other.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	if v.Organizations == nil || len(*v.Organizations) != 0 {
+		t.Errorf("outsider's organizations: %+v", v.Organizations)
+	}
+
+	v = userView{}
+	oc.super.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	if v.SuperUser == nil || !*v.SuperUser {
+		t.Errorf("superuser's view: %+v", v)
+	}
+	// A token restricted to pulling reads the account but not its
+	// settings.
+	v = userView{}
+	e.withAuth("Bearer "+oc.owner.apiToken(t, "pull")).quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	if v.Username != oc.owner.name || v.Email != nil || v.IsMe != nil || v.Organizations == nil {
+		t.Errorf("view through a pull token: %+v", v)
+	}
+	e.withAuth("Bearer nosuchtoken00000000000000000000000000").quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
+}
+
+func testQuayUserOthers(t *testing.T, e *env) {
+	alice, bob := e.newUser(t, false), e.newUser(t, true)
+	for _, c := range []*client{e.anon(), bob.basic()} {
+		v := c.quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).object(t)
+		ks := keys(v)
+		slices.Sort(ks)
+		want := []string{"anonymous", "avatar", "username"}
+		if c.authz != "" {
+			want = []string{"anonymous", "avatar", "super_user", "username"}
+		}
+		if !slices.Equal(ks, want) || v["username"] != alice.name || v["anonymous"] != false || (c.authz != "" && v["super_user"] != false) {
+			t.Errorf("alice as seen by %q: %v", c.authz, v)
+		}
+	}
+	var v userView
+	alice.basic().quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).decode(t, &v)
+	if v.Email == nil || v.IsMe == nil || !*v.IsMe {
+		t.Errorf("alice's own view: %+v", v)
+	}
+	alice.basic().quayDo(t, http.MethodGet, "users/nosuchuser1", nil).quayMessage(t, http.StatusNotFound)
+	org := alice.createOrg(t)
+	alice.basic().quayDo(t, http.MethodGet, "users/"+org, nil).quayMessage(t, http.StatusNotFound)
+}
+
+func testQuaySignUp(t *testing.T, e *env) {
+	name := testserver.RandomName("s")
+	body := map[string]any{"username": name, "password": "correct horse", "email": name + "@example.com"}
+	for _, bad := range []map[string]any{
+		{"password": "longenough1", "email": "x@example.com"},
+		{"username": name, "email": "x@example.com"},
+		{"username": name, "password": "longenough1"},
+		{"username": name, "password": "short", "email": "x@example.com"},
+		{"username": name, "password": "has white space", "email": "x@example.com"},
+		{"username": "Bad Name", "password": "longenough1", "email": "x@example.com"},
+		{"username": name, "password": "longenough1", "email": "nope"},
+	} {
+		e.anon().quayDo(t, http.MethodPost, "user/", bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	}
+	e.anon().quayDo(t, http.MethodPost, "user/", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	body["password"] = "correct-horse"
+	var v userView
+	e.anon().quayDo(t, http.MethodPost, "user/", body).want(t, http.StatusOK).decode(t, &v)
+	if v.Username != name || v.Email == nil || *v.Email != name+"@example.com" || v.IsMe == nil || !*v.IsMe {
+		t.Errorf("new account's view: %+v", v)
+	}
+	u := &user{e: e, name: name, pass: "correct-horse"}
+	u.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
+	if v.Username != name {
+		t.Errorf("signed in as %q", v.Username)
+	}
+	doc := e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	if doc["detail"] != "The username already exists" {
+		t.Errorf("duplicate sign-up: %v", doc)
+	}
+	org := u.createOrg(t)
+	body["username"] = org
+	e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+}
