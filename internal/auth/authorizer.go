@@ -28,7 +28,8 @@ func NewAuthorizer(q meta.Queries, userTTL time.Duration) *Authorizer {
 // Can reports whether p may do act to the repository of type repoType
 // named repoName, which need not exist yet. The rules, in order:
 //
-//   - the credential's grants must permit the action (Principal.Permits);
+//   - the credential's grants must permit the action (Principal.Permits),
+//     except that anyone may pull what the anonymous caller may;
 //   - a disabled or deleted user may do nothing;
 //   - a superuser may do everything (with an OAuth token, only one
 //     carrying super:user);
@@ -45,7 +46,11 @@ func NewAuthorizer(q meta.Queries, userTTL time.Duration) *Authorizer {
 // denies; it returns an error only when the store fails.
 func (a *Authorizer) Can(ctx context.Context, p Principal, act Action, repoType, repoName string) (bool, error) {
 	if !p.Permits(act, repoName) {
-		return false, nil
+		// A credential limited elsewhere still reads what anyone may.
+		if act != Pull || p.Anonymous() {
+			return false, nil
+		}
+		p = Principal{}
 	}
 	d, err := a.decide(ctx, p, repoType, repoName, false)
 	if err != nil || d.denied {

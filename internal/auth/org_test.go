@@ -432,3 +432,28 @@ func BenchmarkAuthorizerCanOwnerPull(b *testing.B) {
 		}
 	}
 }
+
+// A credential limited to some repositories still reads public ones, as
+// the anonymous caller does, and nothing private beyond its grants.
+func TestRestrictedReadsPublic(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newOrgWorld(t)
+	p := w.principal("owner")
+	p.Restricted = true
+	p.Grants = []Grant{{Type: GrantRepository, Name: "owner/only", Actions: []Action{Pull}}}
+	for _, c := range []struct {
+		act  Action
+		repo string
+		want bool
+	}{
+		{Pull, "acme/open", true},
+		{Push, "acme/open", false},
+		{Pull, "acme/app", false},
+	} {
+		got, err := w.authz.Can(ctx, p, c.act, "oci", c.repo)
+		if err != nil || got != c.want {
+			t.Errorf("Can(%s, %s) = %v, %v; want %v", c.act, c.repo, got, err, c.want)
+		}
+	}
+}
