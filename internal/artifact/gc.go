@@ -30,9 +30,9 @@ import (
 //     writes it again before referring to it;
 //   - a commit whose record step came before collection but whose
 //     reference step after it (possible only when the grace period is
-//     shorter than a commit) finds no record and fails, or, when another
-//     commit recorded the blob again in between, finds the content missing
-//     and fails with errs.Unavailable; neither is acknowledged;
+//     shorter than a commit) finds no record, or, when another commit
+//     recorded the blob again in between, finds the content missing; it
+//     fails with errs.Unavailable, unacknowledged, and can be retried;
 //   - a collection that dies midway rolls back: the record stays, with or
 //     without content, and the next commit writes missing content again.
 //

@@ -128,3 +128,38 @@ func TestCommitSpanningCollection(t *testing.T) {
 		t.Errorf("blob = %q, want %q", got, data)
 	}
 }
+
+// TestCommitSpanningCollectionAlone is TestCommitSpanningCollection
+// without the third process: the held push finds no record left and is
+// refused as one to retry.
+func TestCommitSpanningCollectionAlone(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 2)
+	gc, late := ps[0], ps[1]
+	ctx := t.Context()
+	repo := late.repo(t, "oci", "alice/spanning")
+	data := []byte("a layer whose commit spans a collection")
+	d := late.push(t, repo.ID, data)
+	if err := late.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	gc.clock.Advance(time.Minute)
+	held, resume := make(chan struct{}), make(chan struct{})
+	signal := once(held)
+	hooks[1].afterCommit = func() { signal(); <-resume }
+	done := make(chan error, 1)
+	go func() {
+		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
+		done <- err
+	}()
+	<-held
+	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
+		t.Fatalf("CollectGarbage deleted %d blobs, want 1", st.BlobsDeleted)
+	}
+	close(resume)
+	wantKind(t, "PutBlob whose blob was collected", <-done, errs.Unavailable)
+	late.push(t, repo.ID, data)
+	if got := late.readBlob(t, repo.ID, d); !bytes.Equal(got, data) {
+		t.Errorf("blob pushed again = %q, want %q", got, data)
+	}
+}

@@ -231,9 +231,20 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 	if err != nil {
 		// The content stays, unreferenced, for garbage collection.
 		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
+		if errs.Is(err, errs.NotFound) {
+			if _, gerr := s.meta.GetBlob(ctx, digest); errs.Is(gerr, errs.NotFound) {
+				err = errCollected(digest)
+			}
+		}
 		return meta.Blob{}, fmt.Errorf("reference blob %s: %w", digest, err)
 	}
 	return b, nil
+}
+
+// errCollected reports that garbage collection took a blob between its
+// record and its reference step (see gc.go).
+func errCollected(digest string) error {
+	return errs.E(errs.Unavailable, "blob %s was garbage collected while it was stored; store it again", digest)
 }
 
 // present checks that the blob store has a blob's content. Called in a
@@ -242,7 +253,7 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 func (s *Service) present(ctx context.Context, digest string) error {
 	_, err := s.blobs.Stat(ctx, digest)
 	if errs.Is(err, errs.NotFound) {
-		return errs.E(errs.Unavailable, "blob %s was garbage collected while it was stored; store it again", digest)
+		return errCollected(digest)
 	}
 	return err
 }

@@ -60,6 +60,11 @@ func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.V
 		}
 		return nil
 	})
+	if errs.Is(err, errs.NotFound) {
+		if _, gerr := s.meta.GetBlob(ctx, req.Digest); errs.Is(gerr, errs.NotFound) {
+			err = errCollected(req.Digest)
+		}
+	}
 	if err != nil {
 		return meta.Version{}, fmt.Errorf("put version %s: %w", req.Digest, err)
 	}
