@@ -3,9 +3,11 @@ package artifact_test
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"wharf/internal/artifact"
+	"wharf/internal/blob/fs"
 	"wharf/internal/meta"
 )
 
@@ -83,6 +85,29 @@ func BenchmarkPutBlob(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStartUpload measures opening an upload session, as a POST to
+// /v2/<name>/blobs/uploads/ does, on SQLite and the fs blob store with
+// fsync, as a server runs them.
+func BenchmarkStartUpload(b *testing.B) {
+	dir := b.TempDir()
+	m := openMeta(b, filepath.Join(dir, "meta.db"))
+	b.Cleanup(func() { m.Close() })
+	createNamespaces(b, m)
+	blobs, err := fs.New(filepath.Join(dir, "blobs"), fs.Options{Fsync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := newEnvOn(b, m, blobs, artifact.Options{})
+	repo := e.repo(b, "oci", "alice/benchstart")
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.svc.StartUpload(ctx, repo.ID); err != nil {
 			b.Fatal(err)
 		}
 	}

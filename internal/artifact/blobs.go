@@ -59,7 +59,9 @@ func (s *Service) UnlinkBlob(ctx context.Context, repoID int64, digest string) e
 	return nil
 }
 
-// putContent stores small content held in memory as a blob, unlinked.
+// putContent stores small content held in memory as a blob, unlinked:
+// its record, then its content unless the blob store has it. The caller
+// refers to it in a transaction that checks it is present (see gc.go).
 func (s *Service) putContent(ctx context.Context, digest string, data []byte) error {
 	id, err := newUploadID()
 	if err != nil {
@@ -81,7 +83,8 @@ func (s *Service) putContent(ctx context.Context, digest string, data []byte) er
 	}
 	defer w.Close()
 	if _, err := w.Write(data); err != nil {
-		s.blobs.DeleteUpload(ctx, id)
+		w.Close()
+		s.blobs.DeleteUpload(context.WithoutCancel(ctx), id, nil)
 		return err
 	}
 	return w.Commit(ctx, digest, int64(len(data)))

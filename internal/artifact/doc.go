@@ -11,7 +11,9 @@
 // durable and acknowledged, then committed under their verified digest.
 // A blob becomes visible to a repository only when it is linked to it, by a
 // finished upload or a mount. Garbage collection removes blobs nothing refers
-// to once a grace period has passed, and upload sessions left idle.
+// to once a grace period has passed, and upload sessions left idle; it runs
+// online and may run in several processes at once (see gc.go for how that
+// stays safe).
 //
 // Errors wrap the kinds of package errs. A manifest or version that refers
 // to content the repository lacks fails with *MissingRefError.

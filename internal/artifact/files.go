@@ -51,11 +51,7 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 		return meta.File{}, errs.E(errs.Exists, "package file already exists")
 	}
 
-	up, err := s.StartUpload(ctx, repo.ID)
-	if err != nil {
-		return meta.File{}, err
-	}
-	w, err := s.blobs.ResumeUpload(ctx, up.ID, 0, up.HashState)
+	_, w, err := s.startUpload(ctx, repo.ID)
 	if err != nil {
 		return meta.File{}, err
 	}
@@ -67,12 +63,10 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	sums := newFileSums()
 	br := &bodyReader{r: io.TeeReader(body, sums)}
 	if _, err := w.ReadFrom(br); err != nil {
-		s.CancelUpload(context.WithoutCancel(ctx), repo.ID, up.ID)
-		return meta.File{}, bodyError(br, err)
+		return meta.File{}, s.discard(ctx, w, bodyError(br, err))
 	}
 	if req.MaxSize > 0 && w.Size() > req.MaxSize {
-		s.CancelUpload(context.WithoutCancel(ctx), repo.ID, up.ID)
-		return meta.File{}, errs.E(errs.TooLarge, "file is larger than %d bytes", req.MaxSize)
+		return meta.File{}, s.discard(ctx, w, errs.E(errs.TooLarge, "file is larger than %d bytes", req.MaxSize))
 	}
 
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}

@@ -45,7 +45,7 @@ func (s *Service) DeleteNamespaceRepos(ctx context.Context, namespaceID int64) e
 		return err
 	}
 	for _, r := range rs {
-		if err := s.meta.DeleteRepo(ctx, r.ID); err != nil && !errs.Is(err, errs.NotFound) {
+		if err := s.DeleteRepo(ctx, r.ID); err != nil && !errs.Is(err, errs.NotFound) {
 			return fmt.Errorf("delete repository %s: %w", r.Name, err)
 		}
 	}

@@ -165,10 +165,29 @@ func (s *Service) ListRepos(ctx context.Context, typ string, p meta.Page, keep f
 	}
 }
 
-// DeleteRepo removes a repository with everything in it. Its blobs stay
-// until garbage collection finds them unreferenced.
+// DeleteRepo removes a repository with everything in it, and the data of
+// its upload sessions. Its blobs stay until garbage collection finds them
+// unreferenced. A session being written meanwhile is discarded by its
+// writer, which finds it gone. Errors: errs.NotFound.
 func (s *Service) DeleteRepo(ctx context.Context, id int64) error {
-	return s.meta.DeleteRepo(ctx, id)
+	ups, err := s.meta.DeleteRepo(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete repository: %w", err)
+	}
+	// The repository is gone whatever happens to the data now.
+	ctx = context.WithoutCancel(ctx)
+	for _, up := range ups {
+		unlock, ok := s.locks.TryLock("upload:" + up)
+		if !ok {
+			continue
+		}
+		err := s.blobs.DeleteUpload(ctx, up, nil)
+		unlock()
+		if err != nil && !errs.Is(err, errs.Conflict) {
+			return fmt.Errorf("delete repository: discard upload %s: %w", up, err)
+		}
+	}
+	return nil
 }
 
 // SetRepoPublic changes a repository's visibility.

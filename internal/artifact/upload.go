@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"wharf/internal/blob"
 	"wharf/internal/errs"
@@ -16,27 +14,39 @@ import (
 
 // StartUpload opens an upload session for a repository and returns it.
 func (s *Service) StartUpload(ctx context.Context, repoID int64) (meta.Upload, error) {
-	id, err := newUploadID()
+	up, w, err := s.startUpload(ctx, repoID)
 	if err != nil {
 		return meta.Upload{}, err
+	}
+	// Nothing is acknowledged yet, so nothing needs to be durable: the
+	// first acknowledged append makes the session's data and directory
+	// entries durable, and a session lost before that has lost no data.
+	if err := w.Close(); err != nil {
+		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
+	return up, nil
+}
+
+// startUpload opens an upload session and returns it with its Upload,
+// which holds the session's write lock until the caller closes or commits
+// it.
+func (s *Service) startUpload(ctx context.Context, repoID int64) (meta.Upload, blob.Upload, error) {
+	id, err := newUploadID()
+	if err != nil {
+		return meta.Upload{}, nil, err
 	}
 	up := meta.Upload{ID: id, RepoID: repoID}
 	// The session's row comes first: whatever reaches the blob store is
 	// then always known to garbage collection.
 	if err := s.meta.CreateUpload(ctx, &up); err != nil {
-		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+		return meta.Upload{}, nil, fmt.Errorf("create upload: %w", err)
 	}
 	w, err := s.blobs.NewUpload(ctx, id)
 	if err != nil {
-		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+		s.meta.DeleteUpload(context.WithoutCancel(ctx), id)
+		return meta.Upload{}, nil, fmt.Errorf("create upload: %w", err)
 	}
-	state, err := w.Sync(ctx)
-	w.Close()
-	if err != nil {
-		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
-	}
-	up.HashState = state
-	return up, s.meta.UpdateUpload(ctx, id, 0, 0, state)
+	return up, w, nil
 }
 
 func newUploadID() (string, error) {
@@ -65,7 +75,9 @@ func (s *Service) Upload(ctx context.Context, repoID int64, id string) (meta.Upl
 // session's new size. When offset is not negative it must equal the
 // session's size (errs.RangeInvalid otherwise). The returned size is
 // durable and acknowledged; if r fails part way, nothing of this call is
-// acknowledged.
+// acknowledged. Errors: errs.NotFound, also when the session ended while r
+// was read; errs.Conflict when another process is writing the session or
+// moved it on.
 func (s *Service) AppendUpload(ctx context.Context, repoID int64, id string, offset int64, r io.Reader) (int64, error) {
 	unlock := s.locks.Lock("upload:" + id)
 	defer unlock()
@@ -80,16 +92,40 @@ func (s *Service) AppendUpload(ctx context.Context, repoID int64, id string, off
 	return w.Size(), nil
 }
 
+// resume opens an upload session for writing at its recorded size.
 func (s *Service) resume(ctx context.Context, repoID int64, id string, offset int64) (blob.Upload, meta.Upload, error) {
-	up, err := s.Upload(ctx, repoID, id)
+	up, err := s.meta.GetUpload(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		// Data without a record is left by a repository deleted while the
+		// session was being written; whoever comes next discards it.
+		s.blobs.DeleteUpload(context.WithoutCancel(ctx), id, nil)
+	}
+	if err == nil && up.RepoID != repoID {
+		err = errs.E(errs.NotFound, "upload unknown")
+	}
 	if err != nil {
-		return nil, up, err
+		return nil, up, fmt.Errorf("upload %s: %w", id, err)
 	}
 	if offset >= 0 && offset != up.Size {
 		return nil, up, errs.E(errs.RangeInvalid, "upload is at offset %d, not %d", up.Size, offset)
 	}
 	w, err := s.blobs.ResumeUpload(ctx, id, up.Size, up.HashState)
 	if err != nil {
+		return nil, up, fmt.Errorf("resume upload %s: %w", id, err)
+	}
+	// Another process may have appended between the read above and taking
+	// the session's lock; writing at the old size would overwrite what it
+	// acknowledged. Under the lock the record cannot move.
+	cur, err := s.meta.GetUpload(ctx, id)
+	switch {
+	case err != nil:
+	case cur.Size != up.Size && offset >= 0:
+		err = errs.E(errs.RangeInvalid, "upload is at offset %d, not %d", cur.Size, offset)
+	case cur.Size != up.Size:
+		err = errs.E(errs.Conflict, "upload moved on to offset %d", cur.Size)
+	}
+	if err != nil {
+		w.Close()
 		return nil, up, fmt.Errorf("resume upload %s: %w", id, err)
 	}
 	return w, up, nil
@@ -111,7 +147,14 @@ func (s *Service) append(ctx context.Context, w blob.Upload, up meta.Upload, r i
 	if err != nil {
 		return fmt.Errorf("sync upload %s: %w", up.ID, err)
 	}
-	if err := s.meta.UpdateUpload(ctx, up.ID, up.Size, w.Size(), state); err != nil {
+	err = s.meta.UpdateUpload(ctx, up.ID, up.Size, w.Size(), state)
+	if errs.Is(err, errs.NotFound) {
+		// The session ended while the body was read, with its repository;
+		// its data, which nobody else could delete while this wrote, goes.
+		w.Close()
+		s.blobs.DeleteUpload(context.WithoutCancel(ctx), up.ID, nil)
+	}
+	if err != nil {
 		return fmt.Errorf("record upload %s: %w", up.ID, err)
 	}
 	return nil
@@ -121,7 +164,9 @@ func (s *Service) append(ctx context.Context, w blob.Upload, up meta.Upload, r i
 // session against digest, commits it as a blob and links the blob to the
 // repository. The session ends. Errors: errs.Invalid for a digest
 // mismatch (the session's data is discarded), errs.RangeInvalid for a
-// wrong offset.
+// wrong offset, errs.NotFound and errs.Conflict as AppendUpload's,
+// errs.Unavailable when garbage collection took the blob while it was
+// committed (see gc.go; pushing it again succeeds).
 func (s *Service) FinishUpload(ctx context.Context, repoID int64, id, digest string, offset int64, r io.Reader) (meta.Blob, error) {
 	unlock := s.locks.Lock("upload:" + id)
 	defer unlock()
@@ -138,74 +183,24 @@ func (s *Service) FinishUpload(ctx context.Context, repoID int64, id, digest str
 	})
 }
 
-// commit turns an upload into a blob and runs then, which records what
-// refers to it, in the transaction that ends the session. The blob's record
-// is written before its content and the references after it, so a crash at
-// any point leaves only records that garbage collection can find.
-func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then func(q meta.Queries) error) (meta.Blob, error) {
-	size := w.Size()
-	b := meta.Blob{Digest: digest, Size: size}
-	unlock := s.locks.Lock("blob:" + digest)
-	defer unlock()
-	// Content known not to match is refused before anything is recorded,
-	// so a bad push never leaves a record under a digest it does not have.
-	if strings.HasPrefix(digest, "sha256:") && digest != w.Digest() {
-		return meta.Blob{}, s.discard(ctx, w, errs.E(errs.Invalid, "digest mismatch: content is %s", w.Digest()))
-	}
-	if err := s.meta.PutBlob(ctx, b); err != nil {
-		if errs.Is(err, errs.Conflict) {
-			err = errs.E(errs.Invalid, "size mismatch: %s is %d bytes elsewhere", digest, size)
-		}
-		return meta.Blob{}, s.discard(ctx, w, err)
-	}
-	if err := w.Commit(ctx, digest, size); err != nil {
-		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
-		// A record made for content that never arrived goes now; one that
-		// names a blob already stored stays.
-		if _, serr := s.blobs.Stat(ctx, digest); errs.Is(serr, errs.NotFound) {
-			s.meta.DeleteBlob(context.WithoutCancel(ctx), digest, s.now().Add(time.Hour))
-		}
-		return meta.Blob{}, fmt.Errorf("commit blob: %w", err)
-	}
-	err := s.meta.Tx(ctx, func(q meta.Queries) error {
-		if err := then(q); err != nil {
-			return err
-		}
-		if err := q.DeleteUpload(ctx, w.ID()); err != nil && !errs.Is(err, errs.NotFound) {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		// The content stays, unreferenced, for garbage collection.
-		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
-		return meta.Blob{}, fmt.Errorf("reference blob %s: %w", digest, err)
-	}
-	return b, nil
-}
-
-// discard ends an upload session that will not become a blob and returns
-// cause.
-func (s *Service) discard(ctx context.Context, w blob.Upload, cause error) error {
-	ctx = context.WithoutCancel(ctx)
-	s.blobs.DeleteUpload(ctx, w.ID())
-	s.meta.DeleteUpload(ctx, w.ID())
-	return cause
-}
-
 // PutBlob stores what r yields as the blob digest and links it to the
-// repository, in one go.
+// repository, in one go. Nothing is acknowledged before the blob is
+// committed, so the session is neither synced nor recorded on the way.
+// Errors: errs.Invalid for a digest or size mismatch or a broken body,
+// errs.Unavailable as FinishUpload's.
 func (s *Service) PutBlob(ctx context.Context, repoID int64, digest string, r io.Reader) (meta.Blob, error) {
-	up, err := s.StartUpload(ctx, repoID)
+	_, w, err := s.startUpload(ctx, repoID)
 	if err != nil {
 		return meta.Blob{}, err
 	}
-	b, err := s.FinishUpload(ctx, repoID, up.ID, digest, 0, r)
-	if err != nil {
-		s.CancelUpload(context.WithoutCancel(ctx), repoID, up.ID)
-		return meta.Blob{}, err
+	defer w.Close()
+	body := &bodyReader{r: r}
+	if _, err := w.ReadFrom(body); err != nil {
+		return meta.Blob{}, s.discard(ctx, w, bodyError(body, err))
 	}
-	return b, nil
+	return s.commit(ctx, w, digest, func(q meta.Queries) error {
+		return q.LinkBlob(ctx, repoID, digest)
+	})
 }
 
 // OpenUploads reports how many upload sessions are open.
@@ -214,13 +209,16 @@ func (s *Service) OpenUploads(ctx context.Context) (int64, error) {
 }
 
 // CancelUpload ends an upload session and discards its data.
+// Errors: errs.NotFound; errs.Conflict when another process is writing the
+// session, which then stays as it is.
 func (s *Service) CancelUpload(ctx context.Context, repoID int64, id string) error {
 	unlock := s.locks.Lock("upload:" + id)
 	defer unlock()
 	if _, err := s.Upload(ctx, repoID, id); err != nil {
 		return err
 	}
-	if err := s.blobs.DeleteUpload(ctx, id); err != nil {
+	// The data goes first, under the session's lock in the blob store.
+	if err := s.blobs.DeleteUpload(ctx, id, nil); err != nil {
 		return fmt.Errorf("cancel upload %s: %w", id, err)
 	}
 	if err := s.meta.DeleteUpload(ctx, id); err != nil && !errs.Is(err, errs.NotFound) {

@@ -25,7 +25,9 @@ type PutContentRequest struct {
 
 // PutContent stores a content-addressed version and its tag. Putting a
 // version that exists again only moves the tag. Errors: *MissingRefError
-// when a ref is not in the repository.
+// when a ref is not in the repository, errs.Unavailable when garbage
+// collection took the content while it was stored (putting it again
+// succeeds).
 func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.Version, error) {
 	if err := s.putContent(ctx, req.Digest, req.Content); err != nil {
 		return meta.Version{}, fmt.Errorf("store content %s: %w", req.Digest, err)
@@ -48,11 +50,21 @@ func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.V
 		if err != nil {
 			return err
 		}
+		// The version refers to its content, so the content stays if it
+		// is there now (see gc.go).
+		if err := s.present(ctx, req.Digest); err != nil {
+			return err
+		}
 		if req.Tag != "" {
 			return q.PutTag(ctx, req.RepoID, req.Tag, v.ID)
 		}
 		return nil
 	})
+	if errs.Is(err, errs.NotFound) {
+		if _, gerr := s.meta.GetBlob(ctx, req.Digest); errs.Is(gerr, errs.NotFound) {
+			err = errCollected(req.Digest)
+		}
+	}
 	if err != nil {
 		return meta.Version{}, fmt.Errorf("put version %s: %w", req.Digest, err)
 	}

@@ -20,18 +20,30 @@ type Store interface {
 	Delete(ctx context.Context, digest string) error
 
 	// NewUpload starts an upload session with the given id (chosen by the
-	// caller, unique, [A-Za-z0-9-] only). Errors: errs.Exists.
+	// caller, unique, [A-Za-z0-9-] only). The Upload holds the session's
+	// write lock until Commit or Close. Errors: errs.Exists.
 	NewUpload(ctx context.Context, id string) (Upload, error)
 
 	// ResumeUpload reopens an upload whose first size bytes were
-	// acknowledged with hash state state (from Upload.Sync). Bytes past
-	// size, written but never acknowledged, are discarded.
-	// Errors: errs.NotFound, errs.Invalid for a state that does not fit.
+	// acknowledged with hash state state (from Upload.Sync), taking the
+	// session's write lock without waiting for it. Bytes past size, written
+	// but never acknowledged, are discarded when the Upload first writes,
+	// syncs or commits, not before: a caller that finds, once it holds the
+	// lock, that the session has moved on closes the Upload and has
+	// changed nothing.
+	// Errors: errs.NotFound, errs.Invalid for a state that does not fit,
+	// errs.Conflict when an Upload of the session is open, in this or any
+	// other process sharing the storage.
 	ResumeUpload(ctx context.Context, id string, size int64, state []byte) (Upload, error)
 
-	// DeleteUpload discards an upload session's data. A missing session is
-	// not an error.
-	DeleteUpload(ctx context.Context, id string) error
+	// DeleteUpload discards an upload session's data. It first takes the
+	// session's write lock without waiting, so it never discards a session
+	// being written, and when confirm is not nil it calls confirm under
+	// that lock and discards the data only if confirm reports true. A
+	// missing session is not an error; confirm is called for it too.
+	// Errors: errs.Conflict when an Upload of the session is open, in this
+	// or any other process sharing the storage; confirm's error.
+	DeleteUpload(ctx context.Context, id string, confirm func(ctx context.Context) (bool, error)) error
 }
 
 // Reader reads a committed blob. Seek and ReadAt serve ranges; Size is the
@@ -44,7 +56,9 @@ type Reader interface {
 }
 
 // Upload is an upload session being written. It is not safe for concurrent
-// use; callers serialise writes to one session.
+// use. While it is open it holds the session's write lock, which keeps
+// every other Upload of the session, in this or another process, from
+// being opened, so the bytes of two writers never interleave.
 type Upload interface {
 	// Write appends p, hashing it.
 	io.Writer
@@ -76,6 +90,7 @@ type Upload interface {
 	// discarded and the error wraps errs.Invalid.
 	Commit(ctx context.Context, digest string, size int64) error
 
-	// Close releases the session without ending it; it can be resumed.
+	// Close releases the session and its write lock without ending it; it
+	// can be resumed.
 	Close() error
 }

@@ -126,8 +126,12 @@ type Repositories interface {
 	// errs.NotFound.
 	UpdateRepo(ctx context.Context, r Repository) error
 	// DeleteRepo removes a repository with its versions, files, tags, blob
-	// links, uploads, permissions and stars. Blobs stay for garbage collection. Errors: errs.NotFound.
-	DeleteRepo(ctx context.Context, id int64) error
+	// links, upload sessions, permissions and stars, and returns the ids
+	// of those sessions, so that the caller can discard their data; a
+	// session created in the repository concurrently is either listed or
+	// refused (errs.NotFound from CreateUpload). Blobs stay for garbage
+	// collection. Errors: errs.NotFound.
+	DeleteRepo(ctx context.Context, id int64) (uploads []string, err error)
 }
 
 // Versions reads and writes versions and their references.
@@ -208,9 +212,19 @@ type Tags interface {
 }
 
 // Blobs reads and writes blob records and their links to repositories.
+//
+// A blob's record is also its lock: PutBlob and every write that refers
+// to a blob (LinkBlob, CreateVersion, CreateFile) take it for the length
+// of their transaction, in every process sharing the store, and so does
+// CollectBlob while it deletes the blob's content. A transaction that has
+// referred to a blob and then finds its content in the blob store can
+// therefore rely on it: garbage collection cannot remove it until that
+// transaction has ended, and then the blob is referenced.
 type Blobs interface {
 	// PutBlob records a blob, or marks an existing record as just used so
-	// garbage collection spares it for another grace period.
+	// garbage collection spares it for another grace period. It waits while
+	// CollectBlob holds the record, and records the blob anew after it.
+	// Errors: errs.Conflict when the blob is recorded with another size.
 	PutBlob(ctx context.Context, b Blob) error
 	// GetBlob returns the record of a blob.
 	GetBlob(ctx context.Context, digest string) (Blob, error)
@@ -224,9 +238,23 @@ type Blobs interface {
 	// UnreferencedBlobs returns up to limit blobs recorded or last used
 	// before cutoff that no repository link, version and file refers to.
 	UnreferencedBlobs(ctx context.Context, cutoff time.Time, limit int) ([]Blob, error)
-	// DeleteBlob removes a blob record if it is still unreferenced and was
-	// recorded or last used before cutoff, and reports whether it did.
+	// DeleteBlob removes a blob record, and only the record, if it is still
+	// unreferenced and was recorded or last used before cutoff, and reports
+	// whether it did. Garbage collection uses CollectBlob, which removes
+	// the content too.
 	DeleteBlob(ctx context.Context, digest string, cutoff time.Time) (bool, error)
+	// CollectBlob removes a blob garbage collection found: if its record is
+	// still unreferenced and was recorded or last used before cutoff, it
+	// takes the record's lock, calls remove to delete the blob's content
+	// and, once remove has succeeded, removes the record, all in one
+	// transaction, and reports true. Until it returns, PutBlob and the
+	// writes that refer to the blob wait, in every process sharing the
+	// store; afterwards they find no record. If the process dies meanwhile
+	// the transaction rolls back and the record stays, with or without its
+	// content, for a later run. remove may run more than once when the
+	// store retries the transaction, and must succeed when the content is
+	// already gone. Errors: remove's error, with the record kept.
+	CollectBlob(ctx context.Context, digest string, cutoff time.Time, remove func(ctx context.Context) error) (bool, error)
 }
 
 // Uploads reads and writes upload sessions.

@@ -90,13 +90,16 @@ func (s *Service) writeBlob(ctx context.Context, p *Package) error {
 	if err != nil {
 		return fmt.Errorf("store package blob: %w", err)
 	}
-	defer w.Close()
 	_, err = w.ReadFrom(io.NewSectionReader(p.file, 0, p.Size))
 	if err == nil {
 		err = w.Commit(ctx, p.Digest, p.Size)
 	}
+	// The upload's lock goes with Close; only then may its data go.
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		s.blobs.DeleteUpload(context.WithoutCancel(ctx), id)
+		s.blobs.DeleteUpload(context.WithoutCancel(ctx), id, nil)
 		return fmt.Errorf("store package blob: %w", err)
 	}
 	return nil

@@ -141,6 +141,8 @@ func uploadError(err error) error {
 	case errs.RangeInvalid:
 		return newError(codeBlobUploadInvalid, errs.Message(err)).withStatus(http.StatusRequestedRangeNotSatisfiable)
 	case errs.Conflict:
+		// Another request writes the session or moved it on: as for a
+		// chunk out of order, the client asks where it is and resumes.
 		return newError(codeBlobUploadInvalid, errs.Message(err)).withStatus(http.StatusRequestedRangeNotSatisfiable)
 	}
 	return err
@@ -196,6 +198,10 @@ func (h *Handler) cancelUpload(w http.ResponseWriter, r *http.Request, req *requ
 		return err
 	}
 	if err := h.opt.Artifacts.CancelUpload(r.Context(), repo.ID, req.route.Ref); err != nil {
+		if errs.Is(err, errs.Conflict) {
+			// Being written by another request: no range is at fault.
+			return newError(codeBlobUploadInvalid, errs.Message(err)).withStatus(http.StatusConflict)
+		}
 		return uploadError(err)
 	}
 	w.WriteHeader(http.StatusNoContent)

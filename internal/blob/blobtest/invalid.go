@@ -63,7 +63,7 @@ func testUploadIDs(t *testing.T, s blob.Store) {
 		mustKind(t, "NewUpload("+id+")", err, errs.Invalid)
 		_, err = s.ResumeUpload(ctx, id, 0, nil)
 		mustKind(t, "ResumeUpload("+id+")", err, errs.Invalid)
-		mustKind(t, "DeleteUpload("+id+")", s.DeleteUpload(ctx, id), errs.Invalid)
+		mustKind(t, "DeleteUpload("+id+")", s.DeleteUpload(ctx, id, nil), errs.Invalid)
 	}
 	for _, id := range []string{"-", "0", strings.Repeat("Az9-", 32), "0c5e2a1b-7f3d-4e6a-9b1c-2d3e4f5a6b7c"} {
 		u, err := s.NewUpload(ctx, id)

@@ -197,7 +197,7 @@ func testMissing(t *testing.T, s blob.Store) {
 	if _, err := s.ResumeUpload(ctx, "nope", 0, nil); !errs.Is(err, errs.NotFound) {
 		t.Errorf("ResumeUpload(missing): %v, want NotFound", err)
 	}
-	if err := s.DeleteUpload(ctx, "nope"); err != nil {
+	if err := s.DeleteUpload(ctx, "nope", nil); err != nil {
 		t.Errorf("DeleteUpload(missing): %v, want nil", err)
 	}
 }

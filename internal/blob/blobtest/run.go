@@ -42,6 +42,9 @@ func Run(t *testing.T, newStore func(t *testing.T) blob.Store) {
 		{"Empty", testEmpty},
 		{"Large", testLarge},
 		{"ConcurrentSameContent", testConcurrentSameContent},
+		{"WriteLock", testWriteLock},
+		{"ResumeKeepsTailUntilWrite", testResumeKeepsTailUntilWrite},
+		{"DeleteUploadConfirm", testDeleteUploadConfirm},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,11 +26,14 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 	}
 	u.done = true
 	err := u.commit(ctx, digest, size)
-	if u.f != nil {
-		u.f.Close()
-	}
+	// The session's directory goes while its lock is still held, so no
+	// other writer can open the data file in between, or, after the
+	// rename, the blob it has become.
 	if rerr := os.RemoveAll(u.s.sessionDir(u.id)); rerr != nil && err == nil {
 		err = errs.Wrap(errs.Other, "remove upload "+u.id, rerr)
+	}
+	if cerr := u.f.Close(); cerr != nil && err == nil {
+		err = errs.Wrap(errs.Other, "commit blob", cerr)
 	}
 	return err
 }
@@ -52,6 +55,9 @@ func (u *upload) commit(ctx context.Context, digest string, size int64) error {
 	}
 	if got != want {
 		return errs.E(errs.Invalid, "digest mismatch: content is %s:%s, not %s", alg, got, digest)
+	}
+	if err := u.dropTail(); err != nil {
+		return err
 	}
 	return u.place(alg, want)
 }
@@ -83,7 +89,8 @@ func (u *upload) sum(ctx context.Context, alg string) (string, error) {
 
 // place moves the verified data file to the blob's path. The file is
 // durable before the rename and the rename durable after it (with
-// Options.Fsync); an existing blob is left as it is.
+// Options.Fsync); an existing blob is left as it is. The file stays open,
+// and so locked, until Commit closes it.
 func (u *upload) place(alg, hexDigest string) error {
 	s := u.s
 	target := s.blobPath(alg, hexDigest)
@@ -97,16 +104,11 @@ func (u *upload) place(alg, hexDigest string) error {
 			return errs.Wrap(errs.Other, "commit blob", err)
 		}
 	}
-	err := u.f.Close()
-	u.f = nil
-	if err != nil {
-		return errs.Wrap(errs.Other, "commit blob", err)
-	}
 	dir := filepath.Dir(target)
 	if err := s.ensureDir(dir); err != nil {
 		return errs.Wrap(errs.Other, "commit blob", err)
 	}
-	if err := os.Rename(filepath.Join(s.sessionDir(u.id), "data"), target); err != nil {
+	if err := os.Rename(s.dataPath(u.id), target); err != nil {
 		return errs.Wrap(errs.Other, "commit blob", err)
 	}
 	if s.opt.Fsync {

@@ -12,10 +12,20 @@
 // marshalled hash state, and ResumeUpload continues from it after a
 // restart, discarding bytes that were written but never acknowledged.
 //
+// An open Upload holds an exclusive flock(2) on its session's data file,
+// taken without waiting: a second writer of the same session, in this or
+// another process sharing the directory, gets errs.Conflict instead of
+// interleaving its bytes, and DeleteUpload never removes a session while
+// it is being written. The lock is held until the Upload is closed, or,
+// when it commits, until the session's directory is gone, so nobody can
+// open the data file while it is renamed into a blob. A crash releases it
+// with the process's files.
+//
 // With Options.Fsync set, Sync fsyncs the session's data (and, the first
-// time, the directories that name it) before it returns, and Commit fsyncs
-// the data before the rename and the blob's directory after it, so that an
-// acknowledged upload and a committed blob survive a power loss.
+// time a session is synced, the directories that name it) before it
+// returns, and Commit fsyncs the data before the rename and the blob's
+// directory after it, so that an acknowledged upload and a committed blob
+// survive a power loss. A session nothing was acknowledged of may not.
 //
 // Readers returned by Open are backed by an *os.File. HTTP code that serves
 // a blob should hand that file to http.ServeContent so the server can use

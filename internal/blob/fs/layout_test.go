@@ -104,7 +104,7 @@ func TestLeftovers(t *testing.T) {
 		t.Errorf("Stat with a stray session = %v, want NotFound", err)
 	}
 
-	// An acknowledged upload, then a "crash": the Upload is dropped.
+	// An acknowledged upload, then a "crash": the Upload is abandoned.
 	u, err := s.NewUpload(ctx, "ack")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +115,8 @@ func TestLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.Write([]byte("unacknowledged tail"))
+	// The process ends, and with it its open files and their locks.
+	u.Close()
 
 	s2 := newStore(t, root)
 	if _, err := s2.Stat(ctx, digest); !errs.Is(err, errs.NotFound) {

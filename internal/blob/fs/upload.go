@@ -14,13 +14,18 @@ import (
 	"wharf/internal/errs"
 )
 
-// upload is an upload session writing to uploads/<id>/data.
+// upload is an upload session writing to uploads/<id>/data. While it is
+// open it holds the session's lock on f (see lockSession).
 type upload struct {
 	s    *Store
 	id   string
 	f    *os.File // the data file, open for reading and writing
 	h    hash.Hash
 	size int64
+	// tail is set while the data file may hold bytes past size, written but
+	// never acknowledged; they are cut off before the first write, sync or
+	// commit.
+	tail bool
 	// dirsSynced is set once the session's directory entries are durable.
 	dirsSynced bool
 	done       bool // after Commit or Close
@@ -28,7 +33,11 @@ type upload struct {
 
 var _ blob.Upload = (*upload)(nil)
 
-// NewUpload starts the upload session id.
+// dataPath returns the path of session id's data file.
+func (s *Store) dataPath(id string) string { return filepath.Join(s.sessionDir(id), "data") }
+
+// NewUpload starts the upload session id. The session's directory entries
+// become durable with its first Sync (with Options.Fsync).
 // Errors: errs.Invalid for a bad id, errs.Exists.
 func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 	if err := blob.CheckUploadID(id); err != nil {
@@ -41,19 +50,26 @@ func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 		}
 		return nil, errs.Wrap(errs.Other, "create upload "+id, err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "data"), os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	path := s.dataPath(id)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, errs.Wrap(errs.Other, "create upload "+id, err)
+	}
+	if err := lockSession(f, path, id); err != nil {
+		f.Close()
+		return nil, err
 	}
 	return &upload{s: s, id: id, f: f, h: blob.NewHash("sha256")}, nil
 }
 
 // ResumeUpload reopens session id at size with the state Sync returned
-// there, discarding any bytes past size. An empty state fits size 0.
+// there and takes its lock. Bytes past size are cut off when the Upload
+// first writes, syncs or commits. An empty state fits size 0.
 // Errors: errs.Invalid for a bad id, a negative size or a state that does
-// not fit size, errs.NotFound. An error of no kind means the session holds
-// fewer than size bytes: acknowledged data was lost.
+// not fit size, errs.NotFound, errs.Conflict when another Upload holds the
+// session. An error of no kind means the session holds fewer than size
+// bytes: acknowledged data was lost.
 func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state []byte) (blob.Upload, error) {
 	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
@@ -65,19 +81,21 @@ func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state [
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(s.sessionDir(id), "data"), os.O_RDWR, 0)
+	path := s.dataPath(id)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, errs.E(errs.NotFound, "upload %s unknown", id)
 		}
 		return nil, errs.Wrap(errs.Other, "resume upload "+id, err)
 	}
+	if err := lockSession(f, path, id); err != nil {
+		f.Close()
+		return nil, err
+	}
 	fi, err := f.Stat()
 	if err == nil && fi.Size() < size {
 		err = errs.E(errs.Other, "upload %s holds %d bytes, fewer than the %d acknowledged", id, fi.Size(), size)
-	}
-	if err == nil && fi.Size() > size {
-		err = f.Truncate(size)
 	}
 	if err == nil {
 		_, err = f.Seek(size, io.SeekStart)
@@ -86,14 +104,36 @@ func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state [
 		f.Close()
 		return nil, errs.Wrap(errs.Other, "resume upload "+id, err)
 	}
-	return &upload{s: s, id: id, f: f, h: h, size: size, dirsSynced: true}, nil
+	// At size 0 nothing was acknowledged, so nothing has made the
+	// session's directory entries durable yet.
+	return &upload{s: s, id: id, f: f, h: h, size: size, tail: fi.Size() > size, dirsSynced: size > 0}, nil
 }
 
-// DeleteUpload discards session id; a missing session is not an error.
-// Errors: errs.Invalid for a bad id.
-func (s *Store) DeleteUpload(ctx context.Context, id string) error {
+// DeleteUpload discards session id under its lock, after confirm (when not
+// nil) agreed; a missing session is not an error.
+// Errors: errs.Invalid for a bad id, errs.Conflict when an Upload holds the
+// session, confirm's error.
+func (s *Store) DeleteUpload(ctx context.Context, id string, confirm func(ctx context.Context) (bool, error)) error {
 	if err := blob.CheckUploadID(id); err != nil {
 		return err
+	}
+	path := s.dataPath(id)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	switch {
+	case err == nil:
+		// The lock is held until the directory is gone.
+		defer f.Close()
+		if err := lockSession(f, path, id); err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return errs.Wrap(errs.Other, "delete upload "+id, err)
+	}
+	if confirm != nil {
+		ok, err := confirm(ctx)
+		if err != nil || !ok {
+			return err
+		}
 	}
 	if err := os.RemoveAll(s.sessionDir(id)); err != nil {
 		return errs.Wrap(errs.Other, "delete upload "+id, err)
@@ -109,11 +149,26 @@ func (u *upload) ended() error {
 	return errs.E(errs.Conflict, "upload %s has ended", u.id)
 }
 
+// dropTail cuts off bytes past Size left by an earlier writer.
+func (u *upload) dropTail() error {
+	if !u.tail {
+		return nil
+	}
+	if err := u.f.Truncate(u.size); err != nil {
+		return errs.Wrap(errs.Other, "resume upload "+u.id, err)
+	}
+	u.tail = false
+	return nil
+}
+
 // Write appends p to the session. Errors: errs.Conflict after Commit or
 // Close.
 func (u *upload) Write(p []byte) (int, error) {
 	if u.done {
 		return 0, u.ended()
+	}
+	if err := u.dropTail(); err != nil {
+		return 0, err
 	}
 	n, err := u.f.Write(p)
 	u.h.Write(p[:n])
@@ -163,6 +218,9 @@ func (u *upload) Sync(ctx context.Context) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := u.dropTail(); err != nil {
+		return nil, err
+	}
 	if u.s.opt.Fsync {
 		if err := u.f.Sync(); err != nil {
 			return nil, errs.Wrap(errs.Other, "sync upload "+u.id, err)
@@ -179,8 +237,8 @@ func (u *upload) Sync(ctx context.Context) ([]byte, error) {
 	return blob.MarshalState(u.h, u.size)
 }
 
-// Close releases the session's file; the session stays resumable. Closing
-// an ended session does nothing.
+// Close releases the session's file and lock; the session stays
+// resumable. Closing an ended session does nothing.
 func (u *upload) Close() error {
 	if u.done {
 		return nil

@@ -23,6 +23,14 @@ type Store struct {
 // session is an upload's data, shared by the Uploads opened on it.
 type session struct {
 	data []byte
+	// locked is set while an Upload or DeleteUpload holds the session's
+	// write lock.
+	locked bool
+}
+
+// errLocked is the error for a session whose lock is taken.
+func errLocked(id string) error {
+	return errs.E(errs.Conflict, "upload %s is being written by another request", id)
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -88,15 +96,17 @@ func (s *Store) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
 	if _, ok := s.uploads[id]; ok {
 		return nil, errs.E(errs.Exists, "upload %s exists", id)
 	}
-	ss := &session{}
+	ss := &session{locked: true}
 	s.uploads[id] = ss
 	return &upload{s: s, id: id, ss: ss, h: sha256.New()}, nil
 }
 
 // ResumeUpload reopens session id at size with the state Sync returned
-// there, discarding any bytes past size. An empty state fits size 0.
+// there and takes its lock; bytes past size are dropped when the Upload
+// first writes or commits. An empty state fits size 0.
 // Errors: errs.Invalid for a bad id, a negative size or a state that does
-// not fit size, errs.NotFound.
+// not fit size, errs.NotFound, errs.Conflict when another Upload holds the
+// session.
 func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state []byte) (blob.Upload, error) {
 	if err := blob.CheckUploadID(id); err != nil {
 		return nil, err
@@ -114,23 +124,47 @@ func (s *Store) ResumeUpload(ctx context.Context, id string, size int64, state [
 	if !ok {
 		return nil, errs.E(errs.NotFound, "upload %s unknown", id)
 	}
+	if ss.locked {
+		return nil, errLocked(id)
+	}
 	if int64(len(ss.data)) < size {
 		return nil, errs.E(errs.Other, "upload %s holds %d bytes, fewer than the %d acknowledged", id, len(ss.data), size)
 	}
-	ss.data = ss.data[:size:size]
+	ss.locked = true
 	return &upload{s: s, id: id, ss: ss, h: h, size: size}, nil
 }
 
-// DeleteUpload discards session id; a missing session is not an error.
-// Errors: errs.Invalid for a bad id.
-func (s *Store) DeleteUpload(ctx context.Context, id string) error {
+// DeleteUpload discards session id under its lock, after confirm (when not
+// nil) agreed; a missing session is not an error.
+// Errors: errs.Invalid for a bad id, errs.Conflict when an Upload holds the
+// session, confirm's error.
+func (s *Store) DeleteUpload(ctx context.Context, id string, confirm func(ctx context.Context) (bool, error)) error {
 	if err := blob.CheckUploadID(id); err != nil {
 		return err
 	}
 	s.mu.Lock()
-	delete(s.uploads, id)
+	ss := s.uploads[id]
+	if ss != nil && ss.locked {
+		s.mu.Unlock()
+		return errLocked(id)
+	}
+	if ss != nil {
+		ss.locked = true
+	}
 	s.mu.Unlock()
-	return nil
+	ok, err := true, error(nil)
+	if confirm != nil {
+		ok, err = confirm(ctx)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ss != nil {
+		ss.locked = false
+	}
+	if ok && err == nil && s.uploads[id] == ss {
+		delete(s.uploads, id)
+	}
+	return err
 }
 
 // reader reads a blob from memory. ReadAt may be called concurrently;

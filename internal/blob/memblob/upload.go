@@ -30,18 +30,15 @@ func (u *upload) ended() error {
 	return errs.E(errs.Conflict, "upload %s has ended", u.id)
 }
 
-// Write appends p. Errors: errs.Conflict after Commit or Close,
-// errs.NotFound once the session was deleted.
+// Write appends p, dropping first any bytes past Size an earlier writer
+// left. Errors: errs.Conflict after Commit or Close.
 func (u *upload) Write(p []byte) (int, error) {
 	if u.done {
 		return 0, u.ended()
 	}
 	u.s.mu.Lock()
 	defer u.s.mu.Unlock()
-	if u.s.uploads[u.id] != u.ss {
-		return 0, errs.E(errs.NotFound, "upload %s unknown", u.id)
-	}
-	u.ss.data = append(u.ss.data, p...)
+	u.ss.data = append(u.ss.data[:u.size], p...)
 	u.h.Write(p)
 	u.size += int64(len(p))
 	return len(p), nil
@@ -84,9 +81,16 @@ func (u *upload) Sync(ctx context.Context) ([]byte, error) {
 	return blob.MarshalState(u.h, u.size)
 }
 
-// Close releases the upload; the session stays resumable.
+// Close releases the upload and the session's lock; the session stays
+// resumable.
 func (u *upload) Close() error {
+	if u.done {
+		return nil
+	}
 	u.done = true
+	u.s.mu.Lock()
+	u.ss.locked = false
+	u.s.mu.Unlock()
 	return nil
 }
 
@@ -102,10 +106,8 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 	u.done = true
 	u.s.mu.Lock()
 	defer u.s.mu.Unlock()
-	if u.s.uploads[u.id] != u.ss {
-		return errs.E(errs.NotFound, "upload %s unknown", u.id)
-	}
 	delete(u.s.uploads, u.id)
+	data := u.ss.data[:u.size:u.size]
 	alg, want, err := blob.ParseDigest(digest)
 	if err != nil {
 		return err
@@ -119,14 +121,14 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 	h := u.h
 	if alg != "sha256" {
 		h = blob.NewHash(alg)
-		h.Write(u.ss.data)
+		h.Write(data)
 	}
 	got := hex.EncodeToString(h.Sum(nil))
 	if got != want {
 		return errs.E(errs.Invalid, "digest mismatch: content is %s:%s, not %s", alg, got, digest)
 	}
 	if _, ok := u.s.blobs[digest]; !ok {
-		u.s.blobs[digest] = u.ss.data[:len(u.ss.data):len(u.ss.data)]
+		u.s.blobs[digest] = data
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Tags", tagTests()},
 		{"Blobs", blobTests()},
 		{"GC", gcTests()},
+		{"Collect", collectTests()},
 		{"Uploads", uploadTests()},
 		{"Organisations", orgTests()},
 		{"Robots", robotTests()},

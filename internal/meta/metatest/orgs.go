@@ -73,7 +73,8 @@ func orgTests() []test {
 			if _, err := f.s.GetNamespaceByID(f.ctx, acme.ID); err != nil {
 				t.Errorf("refused DeleteNamespace removed the namespace: %v", err)
 			}
-			f.ok(f.s.DeleteRepo(f.ctx, r.ID))
+			_, err := f.s.DeleteRepo(f.ctx, r.ID)
+			f.ok(err)
 			f.ok(f.s.DeleteNamespace(f.ctx, acme.ID))
 
 			if _, err := f.s.GetUserByID(f.ctx, alice.ID); err != nil {
@@ -81,7 +82,7 @@ func orgTests() []test {
 			}
 			f.ok(f.s.DeleteUser(f.ctx, alice.ID))
 			f.ok(f.s.DeleteNamespace(f.ctx, alice.NamespaceID))
-			_, err := f.s.GetUserByID(f.ctx, bot.ID)
+			_, err = f.s.GetUserByID(f.ctx, bot.ID)
 			wantKind(t, "robot of a deleted namespace", err, errs.NotFound)
 			wantKind(t, "DeleteNamespace(missing)", f.s.DeleteNamespace(f.ctx, acme.ID), errs.NotFound)
 		}},

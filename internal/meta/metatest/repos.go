@@ -1,6 +1,9 @@
 package metatest
 
 import (
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,10 +140,17 @@ func repoTests() []test {
 			file := f.file(gen.ID, "a.tgz")
 			up := meta.Upload{ID: "up-doomed", RepoID: r.ID}
 			f.ok(f.s.CreateUpload(f.ctx, &up))
+			f.ok(f.s.CreateUpload(f.ctx, &meta.Upload{ID: "up-doomed-2", RepoID: r.ID}))
+			f.ok(f.s.CreateUpload(f.ctx, &meta.Upload{ID: "up-kept", RepoID: keep.ID}))
 
-			f.ok(f.s.DeleteRepo(f.ctx, r.ID))
+			gone, err := f.s.DeleteRepo(f.ctx, r.ID)
+			f.ok(err)
+			slices.Sort(gone)
+			wantEqual(t, "upload sessions DeleteRepo removed", gone, []string{"up-doomed", "up-doomed-2"})
+			_, err = f.s.GetUpload(f.ctx, "up-kept")
+			f.ok(err)
 
-			_, err := f.s.GetRepoByID(f.ctx, r.ID)
+			_, err = f.s.GetRepoByID(f.ctx, r.ID)
 			wantKind(t, "GetRepoByID", err, errs.NotFound)
 			for _, id := range []int64{child.ID, index.ID, gen.ID} {
 				_, err = f.s.GetVersionByID(f.ctx, id)
@@ -167,7 +177,58 @@ func repoTests() []test {
 			}
 			_, err = f.s.GetRepoBlob(f.ctx, keep.ID, layer.Digest)
 			f.ok(err)
-			wantKind(t, "DeleteRepo again", f.s.DeleteRepo(f.ctx, r.ID), errs.NotFound)
+			_, err = f.s.DeleteRepo(f.ctx, r.ID)
+			wantKind(t, "DeleteRepo again", err, errs.NotFound)
+		}},
+		{"DeleteListsRacingUploads", func(t *testing.T, f *fixture) {
+			// Sessions created while the repository is deleted are either
+			// listed by DeleteRepo or refused.
+			r := f.repo("oci", "doomed")
+			var mu sync.Mutex
+			var created []string
+			var wg sync.WaitGroup
+			for w := range 4 {
+				wg.Go(func() {
+					for i := 0; ; i++ {
+						id := fmt.Sprintf("w%d-%d", w, i)
+						err := f.s.CreateUpload(f.ctx, &meta.Upload{ID: id, RepoID: r.ID})
+						if errs.Is(err, errs.NotFound) {
+							return
+						}
+						if err != nil {
+							t.Errorf("CreateUpload: %v", err)
+							return
+						}
+						mu.Lock()
+						created = append(created, id)
+						mu.Unlock()
+					}
+				})
+			}
+			for {
+				mu.Lock()
+				n := len(created)
+				mu.Unlock()
+				if n >= 20 {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			gone, err := f.s.DeleteRepo(f.ctx, r.ID)
+			f.ok(err)
+			wg.Wait()
+			listed := map[string]bool{}
+			for _, id := range gone {
+				listed[id] = true
+			}
+			for _, id := range created {
+				if !listed[id] {
+					t.Errorf("session %s was created but DeleteRepo did not list it", id)
+				}
+			}
+			if len(gone) != len(created) {
+				t.Errorf("DeleteRepo listed %d sessions, %d were created", len(gone), len(created))
+			}
 		}},
 	}
 }

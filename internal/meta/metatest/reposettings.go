@@ -57,7 +57,8 @@ func repoSettingTests() []test {
 				f.ok(f.s.Star(f.ctx, u.ID, repo.ID))
 			}
 
-			f.ok(f.s.DeleteRepo(f.ctx, r.ID))
+			_, err := f.s.DeleteRepo(f.ctx, r.ID)
+			f.ok(err)
 
 			perms, err := f.s.ListUserPermissions(f.ctx, u.ID)
 			f.ok(err)

@@ -129,3 +129,29 @@ func (q *queries) DeleteBlob(ctx context.Context, digest string, cutoff time.Tim
 	}
 	return deleted, wrap("delete blob", err)
 }
+
+// CollectBlob implements meta.Blobs. The DELETE leaves the row locked until
+// the transaction ends, so PutBlob's INSERT and touchBlobs's FOR UPDATE in
+// other transactions wait while remove runs, and find no row afterwards.
+// A reference committed after the DELETE's snapshot was taken trips the
+// foreign keys, before remove is called.
+func (q *queries) CollectBlob(ctx context.Context, digest string, cutoff time.Time, remove func(ctx context.Context) error) (bool, error) {
+	var deleted bool
+	err := q.atomic(ctx, func(c dbtx) error {
+		deleted = false
+		tag, err := c.Exec(ctx, `DELETE FROM blobs
+			WHERE digest = $1 AND last_used < $2 AND `+unreferenced, digest, cutoff)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		if err := remove(ctx); err != nil {
+			return err
+		}
+		deleted = true
+		return nil
+	})
+	if isForeignKey(err) {
+		return false, nil
+	}
+	return deleted, wrap("collect blob", err)
+}

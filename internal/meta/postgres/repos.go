@@ -95,9 +95,28 @@ func (q *queries) UpdateRepo(ctx context.Context, r meta.Repository) error {
 	return wrap("update repository", changed(tag, err, "repository not found"))
 }
 
-// DeleteRepo implements meta.Repositories. The schema's cascades remove
-// what the repository owns.
-func (q *queries) DeleteRepo(ctx context.Context, id int64) error {
-	tag, err := q.db.Exec(ctx, `DELETE FROM repositories WHERE id = $1`, id)
-	return wrap("delete repository", changed(tag, err, "repository not found"))
+// DeleteRepo implements meta.Repositories. It locks the repository's row
+// first: a CreateUpload holding the row's key-share lock is waited for and
+// its session listed, and one that comes later waits for this transaction
+// and then fails its foreign key. The upload sessions go next, to list
+// them; the schema's cascades remove the rest of what the repository owns.
+func (q *queries) DeleteRepo(ctx context.Context, id int64) ([]string, error) {
+	var ids []string
+	err := q.atomic(ctx, func(c dbtx) error {
+		var one int
+		err := c.QueryRow(ctx, `SELECT 1 FROM repositories WHERE id = $1 FOR UPDATE`, id).Scan(&one)
+		if err != nil {
+			return missing(err, "repository not found")
+		}
+		ids, err = list(ctx, c, scanString, `DELETE FROM uploads WHERE repo_id = $1 RETURNING id`, id)
+		if err != nil {
+			return err
+		}
+		tag, err := c.Exec(ctx, `DELETE FROM repositories WHERE id = $1`, id)
+		return changed(tag, err, "repository not found")
+	})
+	if err != nil {
+		return nil, wrap("delete repository", err)
+	}
+	return ids, nil
 }

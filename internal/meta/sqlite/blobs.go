@@ -111,3 +111,29 @@ func (q *queries) DeleteBlob(ctx context.Context, digest string, cutoff time.Tim
 	n, err := res.RowsAffected()
 	return n > 0, wrap("delete blob", err)
 }
+
+// CollectBlob implements meta.Blobs. Its transaction holds SQLite's write
+// lock, which every process's writers wait for, while remove runs.
+func (q *queries) CollectBlob(ctx context.Context, digest string, cutoff time.Time, remove func(ctx context.Context) error) (bool, error) {
+	var deleted bool
+	err := q.atomic(ctx, func(c dbtx) error {
+		deleted = false
+		res, err := c.ExecContext(ctx, `DELETE FROM blobs
+			WHERE digest = ? AND last_used < ? AND `+unreferenced, digest, stamp(cutoff))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if err := remove(ctx); err != nil {
+			return err
+		}
+		deleted = true
+		return nil
+	})
+	if isForeignKey(err) {
+		return false, nil
+	}
+	return deleted, wrap("collect blob", err)
+}

@@ -88,9 +88,23 @@ func (q *queries) UpdateRepo(ctx context.Context, r meta.Repository) error {
 	return wrap("update repository", changed(res, err, "repository not found"))
 }
 
-// DeleteRepo implements meta.Repositories. The schema's cascades remove
-// what the repository owns.
-func (q *queries) DeleteRepo(ctx context.Context, id int64) error {
-	res, err := q.wr.ExecContext(ctx, `DELETE FROM repositories WHERE id = ?`, id)
-	return wrap("delete repository", changed(res, err, "repository not found"))
+// DeleteRepo implements meta.Repositories. The upload sessions go first,
+// to list them; the schema's cascades remove the rest of what the
+// repository owns. SQLite's one writer keeps sessions from being created
+// meanwhile.
+func (q *queries) DeleteRepo(ctx context.Context, id int64) ([]string, error) {
+	var ids []string
+	err := q.atomic(ctx, func(c dbtx) error {
+		var err error
+		ids, err = list(ctx, c, scanString, `DELETE FROM uploads WHERE repo_id = ? RETURNING id`, id)
+		if err != nil {
+			return err
+		}
+		res, err := c.ExecContext(ctx, `DELETE FROM repositories WHERE id = ?`, id)
+		return changed(res, err, "repository not found")
+	})
+	if err != nil {
+		return nil, wrap("delete repository", err)
+	}
+	return ids, nil
 }

@@ -1,0 +1,165 @@
+package artifact_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"wharf/internal/artifact"
+	"wharf/internal/errs"
+)
+
+// TestCollectGarbageRacingRepush collects a blob in one process while
+// another pushes it again, holding the collection between deleting the
+// blob's record and its content: the push must not be acknowledged
+// before the content it relies on is safe.
+func TestCollectGarbageRacingRepush(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 2)
+	gc, pusher := ps[0], ps[1]
+	ctx := t.Context()
+	repo := pusher.repo(t, "oci", "alice/racing")
+	data := []byte("a layer collected and pushed again")
+	d := pusher.push(t, repo.ID, data)
+	if err := pusher.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	gc.clock.Advance(time.Minute)
+
+	deleting, release := make(chan struct{}), make(chan struct{})
+	signal := once(deleting)
+	hooks[0].beforeDelete = func() { signal(); <-release }
+	collected := make(chan error, 1)
+	go func() {
+		_, err := gc.svc.CollectGarbage(ctx, artifact.GCOptions{})
+		collected <- err
+	}()
+	<-deleting
+	pushed := make(chan error, 1)
+	go func() {
+		_, err := pusher.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
+		pushed <- err
+	}()
+	// Let the push get as far as it can while the content is being
+	// deleted: done, or waiting for the collection.
+	var pushErr error
+	done := false
+	select {
+	case pushErr = <-pushed:
+		done = true
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	if err := <-collected; err != nil {
+		t.Fatalf("CollectGarbage: %v", err)
+	}
+	if !done {
+		pushErr = <-pushed
+	}
+	if pushErr != nil {
+		t.Fatalf("PutBlob racing the collection: %v", pushErr)
+	}
+	if !pusher.stored(t, d) {
+		t.Fatal("the blob's content is gone after its push was acknowledged")
+	}
+	if got := pusher.readBlob(t, repo.ID, d); !bytes.Equal(got, data) {
+		t.Errorf("re-pushed blob = %q, want %q", got, data)
+	}
+	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 0 {
+		t.Errorf("a later collection deleted %d blobs, want the linked one kept", st.BlobsDeleted)
+	}
+}
+
+// TestCommitSpanningCollection holds a push between writing a blob's
+// content and referring to it while another process collects the blob
+// (a grace period shorter than a commit) and a third records it again
+// without having written it yet: the held push must not be acknowledged
+// without content.
+func TestCommitSpanningCollection(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 3)
+	gc, late, again := ps[0], ps[1], ps[2]
+	ctx := t.Context()
+	repo := late.repo(t, "oci", "alice/spanning")
+	data := []byte("a layer whose commit spans a collection")
+	d := late.push(t, repo.ID, data)
+	if err := late.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	gc.clock.Advance(time.Minute)
+
+	lateHeld, lateGo := make(chan struct{}), make(chan struct{})
+	signalLate := once(lateHeld)
+	hooks[1].afterCommit = func() { signalLate(); <-lateGo }
+	lateDone := make(chan error, 1)
+	go func() {
+		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
+		lateDone <- err
+	}()
+	<-lateHeld
+
+	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
+		t.Fatalf("CollectGarbage deleted %d blobs, want 1", st.BlobsDeleted)
+	}
+
+	againHeld, againGo := make(chan struct{}), make(chan struct{})
+	signalAgain := once(againHeld)
+	hooks[2].beforeCommit = func() { signalAgain(); <-againGo }
+	againDone := make(chan error, 1)
+	go func() {
+		_, err := again.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
+		againDone <- err
+	}()
+	<-againHeld
+
+	close(lateGo)
+	if err := <-lateDone; err == nil {
+		if !late.stored(t, d) {
+			t.Error("PutBlob was acknowledged while the blob has no content")
+		}
+	} else {
+		wantKind(t, "PutBlob whose content was collected", err, errs.Unavailable)
+	}
+	close(againGo)
+	if err := <-againDone; err != nil {
+		t.Fatalf("PutBlob of the blob again: %v", err)
+	}
+	if got := again.readBlob(t, repo.ID, d); !bytes.Equal(got, data) {
+		t.Errorf("blob = %q, want %q", got, data)
+	}
+}
+
+// TestCommitSpanningCollectionAlone is TestCommitSpanningCollection
+// without the third process: the held push finds no record left and is
+// refused as one to retry.
+func TestCommitSpanningCollectionAlone(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 2)
+	gc, late := ps[0], ps[1]
+	ctx := t.Context()
+	repo := late.repo(t, "oci", "alice/spanning")
+	data := []byte("a layer whose commit spans a collection")
+	d := late.push(t, repo.ID, data)
+	if err := late.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	gc.clock.Advance(time.Minute)
+	held, resume := make(chan struct{}), make(chan struct{})
+	signal := once(held)
+	hooks[1].afterCommit = func() { signal(); <-resume }
+	done := make(chan error, 1)
+	go func() {
+		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
+		done <- err
+	}()
+	<-held
+	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
+		t.Fatalf("CollectGarbage deleted %d blobs, want 1", st.BlobsDeleted)
+	}
+	close(resume)
+	wantKind(t, "PutBlob whose blob was collected", <-done, errs.Unavailable)
+	late.push(t, repo.ID, data)
+	if got := late.readBlob(t, repo.ID, d); !bytes.Equal(got, data) {
+		t.Errorf("blob pushed again = %q, want %q", got, data)
+	}
+}
