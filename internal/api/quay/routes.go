@@ -12,6 +12,7 @@ func (h *Handler) table() []route {
 		h.teamRoutes(),
 		h.notificationRoutes(),
 		h.userRoutes(),
+		h.superuserRoutes(),
 		h.prototypeRoutes(),
 	} {
 		rs = append(rs, family...)

@@ -31,6 +31,10 @@ func (h *Handler) getSelf(w http.ResponseWriter, r *http.Request, c *call) error
 		return forbidden()
 	}
 	u, err := h.opt.Accounts.UserWithID(r.Context(), c.p.UserID)
+	if errs.Is(err, errs.NotFound) || err == nil && u.Disabled {
+		// A password check is cached for a minute; the account is not.
+		return unauthorized()
+	}
 	if err != nil {
 		return err
 	}
