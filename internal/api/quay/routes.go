@@ -13,6 +13,7 @@ func (h *Handler) table() []route {
 		h.notificationRoutes(),
 		h.userRoutes(),
 		h.superuserRoutes(),
+		h.planRoutes(),
 		h.prototypeRoutes(),
 	} {
 		rs = append(rs, family...)
