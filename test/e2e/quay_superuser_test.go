@@ -52,7 +52,9 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	if !all[oc.super.name].SuperUser {
 		t.Errorf("superuser as listed: %+v", all[oc.super.name])
 	}
-	var orgs struct{ Organizations []struct{ Name, Email string } }
+	var orgs struct {
+		Organizations []struct{ Name, Email string }
+	}
 	sc.quayDo(t, http.MethodGet, "superuser/organizations/", nil).want(t, http.StatusOK).decode(t, &orgs)
 	found := false
 	for _, o := range orgs.Organizations {
