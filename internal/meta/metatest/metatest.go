@@ -48,6 +48,20 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Blobs", blobTests()},
 		{"GC", gcTests()},
 		{"Uploads", uploadTests()},
+		{"Organisations", orgTests()},
+		{"Robots", robotTests()},
+		{"DeleteUser", deleteUserTests()},
+		{"TokenKinds", tokenKindTests()},
+		{"RepoSettings", repoSettingTests()},
+		{"Teams", teamTests()},
+		{"Invites", inviteTests()},
+		{"Permissions", permissionTests()},
+		{"Visibility", visibilityTests()},
+		{"Prototypes", prototypeTests()},
+		{"Stars", starTests()},
+		{"Apps", appTests()},
+		{"GrantCodes", grantCodeTests()},
+		{"Logs", logTests()},
 		{"Tx", txTests()},
 	}
 	for _, g := range groups {
@@ -165,10 +179,10 @@ func wantKind(t *testing.T, what string, err error, k errs.Kind) {
 	}
 }
 
-// wantEqual fails the test when got and want differ.
-func wantEqual(t *testing.T, what string, got, want any) {
+// wantEqual fails the test when got and want differ, compared with opts.
+func wantEqual(t *testing.T, what string, got, want any, opts ...cmp.Option) {
 	t.Helper()
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, opts...); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", what, diff)
 	}
 }

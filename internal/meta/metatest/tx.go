@@ -77,6 +77,41 @@ func txTests() []test {
 				wantKind(t, "GetBlob after rollback", err, errs.NotFound)
 			}
 		}},
+		{"RollbackTeams", func(t *testing.T, f *fixture) {
+			u := f.user("bob")
+			acme := f.org("acme", false)
+			kept := f.team(acme.ID, "kept", meta.TeamMember)
+			err := f.s.Tx(f.ctx, func(q meta.Queries) error {
+				team := meta.Team{NamespaceID: acme.ID, Name: "doomed", Role: meta.TeamAdmin}
+				if err := q.CreateTeam(f.ctx, &team); err != nil {
+					return err
+				}
+				for _, id := range []int64{team.ID, kept.ID} {
+					if err := q.AddTeamMember(f.ctx, id, u.ID); err != nil {
+						return err
+					}
+				}
+				if got, err := q.GetTeam(f.ctx, acme.ID, "doomed"); err != nil || got.MemberCount != 1 {
+					return fmt.Errorf("transaction does not see its own team: %+v, %v", got, err)
+				}
+				return errBoom
+			})
+			if err != errBoom {
+				t.Fatalf("Tx returned %v, want the function's error unchanged", err)
+			}
+			_, err = f.s.GetTeam(f.ctx, acme.ID, "doomed")
+			wantKind(t, "GetTeam after rollback", err, errs.NotFound)
+			teams, err := f.s.ListUserTeams(f.ctx, u.ID, 0)
+			f.ok(err)
+			if len(teams) != 0 {
+				t.Errorf("ListUserTeams after rollback = %+v, want none", teams)
+			}
+			members, err := f.s.ListTeamMembers(f.ctx, kept.ID)
+			f.ok(err)
+			if len(members) != 0 {
+				t.Errorf("membership outlived the rollback: %+v", members)
+			}
+		}},
 		{"ContinuesAfterError", func(t *testing.T, f *fixture) {
 			f.namespace("taken")
 			u := f.user("user")
