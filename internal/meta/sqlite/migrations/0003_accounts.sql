@@ -69,6 +69,7 @@ CREATE UNIQUE INDEX permissions_user ON permissions (repo_id, user_id) WHERE use
 CREATE UNIQUE INDEX permissions_team ON permissions (repo_id, team_id) WHERE team_id IS NOT NULL;
 CREATE INDEX permissions_by_user ON permissions (user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX permissions_by_team ON permissions (team_id) WHERE team_id IS NOT NULL;
+CREATE INDEX permissions_repo ON permissions (repo_id); -- cascades from repositories
 
 CREATE TABLE prototypes (
 	id                 INTEGER PRIMARY KEY AUTOINCREMENT,
