@@ -68,23 +68,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound()
 	}
-	var (
-		found   *route
-		vars    map[string]string
-		allowed []string
-	)
-	for i := range h.routes {
-		rt := &h.routes[i]
-		v, ok := match(rt.pattern, segs)
-		if !ok {
-			continue
-		}
-		allowed = append(allowed, rt.method)
-		if rt.method == r.Method || (r.Method == http.MethodHead && rt.method == http.MethodGet) {
-			found, vars = rt, v
-			break
-		}
-	}
+	found, vars, allowed := pick(h.routes, segs, r.Method)
 	switch {
 	case found == nil && r.Method == http.MethodOptions && len(allowed) > 0:
 		return writeJSON(w, http.StatusOK, nil)

@@ -17,6 +17,40 @@ type route struct {
 	fn      func(w http.ResponseWriter, r *http.Request, c *call) error
 }
 
+// pick chooses the route that serves method on the path segments segs.
+// Of the patterns that match, the most specific win: those with the most
+// segments, so that a fixed suffix ("/tag/{tag}") beats a nested
+// repository name taking it, whatever the order of the table. It returns
+// the first of them with the method (HEAD is served by GET), its
+// variables, and the methods they allow (for 405 and OPTIONS).
+func pick(routes []route, segs []string, method string) (*route, map[string]string, []string) {
+	var (
+		best    = -1
+		found   *route
+		vars    map[string]string
+		allowed []string
+	)
+	for i := range routes {
+		rt := &routes[i]
+		v, ok := match(rt.pattern, segs)
+		if !ok {
+			continue
+		}
+		n := strings.Count(strings.Trim(rt.pattern, "/"), "/")
+		if n < best {
+			continue
+		}
+		if n > best {
+			best, found, vars, allowed = n, nil, nil, nil
+		}
+		allowed = append(allowed, rt.method)
+		if found == nil && (rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet)) {
+			found, vars = rt, v
+		}
+	}
+	return found, vars, allowed
+}
+
 // match reports whether the path segments segs fit pattern and returns
 // the captured values, unescaped.
 func match(pattern string, segs []string) (map[string]string, bool) {

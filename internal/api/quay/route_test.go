@@ -2,6 +2,8 @@ package quay
 
 import (
 	"maps"
+	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -37,6 +39,45 @@ func TestMatch(t *testing.T) {
 		}
 		if !ok || !maps.Equal(got, tc.want) {
 			t.Errorf("match(%q, %q) = %v, %v; want %v", tc.pattern, tc.path, got, ok, tc.want)
+		}
+	}
+}
+
+func TestPick(t *testing.T) {
+	t.Parallel()
+	none := func(http.ResponseWriter, *http.Request, *call) error { return nil }
+	// The catch-all comes first on purpose: order must not matter.
+	routes := []route{
+		{http.MethodGet, "repository/{repository...}", none},
+		{http.MethodDelete, "repository/{repository...}", none},
+		{http.MethodGet, "repository/{repository...}/tag/", none},
+		{http.MethodPut, "repository/{repository...}/tag/{tag}", none},
+		{http.MethodDelete, "repository/{repository...}/tag/{tag}", none},
+	}
+	for _, tc := range []struct {
+		method, path string
+		want         string // pattern picked, "" for none
+		repo         string
+		allowed      []string
+	}{
+		{http.MethodGet, "repository/ns/app", "repository/{repository...}", "ns/app", []string{"GET", "DELETE"}},
+		{http.MethodHead, "repository/ns/a/b", "repository/{repository...}", "ns/a/b", []string{"GET", "DELETE"}},
+		{http.MethodDelete, "repository/ns/app/tag/v1", "repository/{repository...}/tag/{tag}", "ns/app", []string{"PUT", "DELETE"}},
+		{http.MethodGet, "repository/ns/app/tag/v1", "", "", []string{"PUT", "DELETE"}},
+		{http.MethodGet, "repository/ns/a/b/tag/", "repository/{repository...}/tag/", "ns/a/b", []string{"GET"}},
+		{http.MethodGet, "repository/ns/tag/v1", "repository/{repository...}", "ns/tag/v1", []string{"GET", "DELETE"}},
+		{http.MethodGet, "user/", "", "", nil},
+	} {
+		segs, _ := splitPath("/"+tc.path, "/")
+		got, vars, allowed := pick(routes, segs, tc.method)
+		switch {
+		case tc.want == "" && got != nil:
+			t.Errorf("%s %s picked %q, want none", tc.method, tc.path, got.pattern)
+		case tc.want != "" && (got == nil || got.pattern != tc.want || vars["repository"] != tc.repo):
+			t.Errorf("%s %s picked %v %v, want %q with repository %q", tc.method, tc.path, got, vars, tc.want, tc.repo)
+		}
+		if !slices.Equal(allowed, tc.allowed) {
+			t.Errorf("%s %s allows %v, want %v", tc.method, tc.path, allowed, tc.allowed)
 		}
 	}
 }

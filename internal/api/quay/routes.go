@@ -3,7 +3,8 @@ package quay
 import "net/http"
 
 // table is every route of the API. Each family of endpoints lists its
-// own; the first route whose pattern and method match serves a request.
+// own; of the routes whose pattern matches, the most specific serve a
+// request (see pick).
 func (h *Handler) table() []route {
 	var rs []route
 	for _, family := range [][]route{
@@ -15,6 +16,12 @@ func (h *Handler) table() []route {
 		h.superuserRoutes(),
 		h.planRoutes(),
 		h.prototypeRoutes(),
+		h.repositoryRoutes(),
+		h.robotRoutes(),
+		h.permissionRoutes(),
+		h.starRoutes(),
+		h.repoTokenRoutes(),
+		h.repositoryItemRoutes(),
 	} {
 		rs = append(rs, family...)
 	}

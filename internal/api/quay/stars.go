@@ -1,0 +1,117 @@
+package quay
+
+import (
+	"net/http"
+
+	"wharf/internal/auth"
+	"wharf/internal/errs"
+	"wharf/internal/format/oci"
+	"wharf/internal/meta"
+)
+
+// starRoutes list, add and remove the caller's starred repositories.
+func (h *Handler) starRoutes() []route {
+	return []route{
+		{http.MethodGet, "user/starred", h.listStarred},
+		{http.MethodPost, "user/starred", h.star},
+		{http.MethodDelete, "user/starred/{repository...}", h.unstar},
+	}
+}
+
+// starrer checks that the caller is a person acting with a credential
+// that may read (admin false) or change (admin true) their account.
+func starrer(c *call, admin bool) error {
+	switch {
+	case c.p.Anonymous():
+		return unauthorized()
+	case c.p.Robot, c.p.Restricted:
+		return forbidden()
+	case c.p.Caps != nil && (!c.p.Caps.UserRead || admin && !c.p.Caps.UserAdmin):
+		return forbidden()
+	}
+	return nil
+}
+
+// listStarred answers GET /api/v1/user/starred: the starred repositories
+// the caller may still see, paged as the repository list.
+func (h *Handler) listStarred(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := starrer(c, false); err != nil {
+		return err
+	}
+	rs, err := h.opt.Artifacts.VisibleRepos(r.Context(), meta.RepoFilter{
+		UserID: c.p.UserID, Type: oci.RepoType, Public: true, Starred: true,
+		AfterID: decodeRepoPage(r.URL.Query().Get("next_page")), Limit: repoPageSize + 1,
+	})
+	if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	if len(rs) > repoPageSize {
+		rs = rs[:repoPageSize]
+		body["next_page"] = encodeRepoPage(rs[len(rs)-1].ID)
+	}
+	items := make([]map[string]any, 0, len(rs))
+	for _, repo := range rs {
+		items = append(items, map[string]any{
+			"namespace":   meta.NamespaceOf(repo.Name),
+			"name":        shortName(repo),
+			"description": repo.Description,
+			"is_public":   repo.Public,
+			"kind":        repoKindImage,
+		})
+	}
+	body["repositories"] = items
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// star answers POST /api/v1/user/starred {"namespace", "repository"}: the
+// caller must be able to read the repository.
+func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
+	var b struct {
+		Namespace  *string `json:"namespace"`
+		Repository *string `json:"repository"`
+	}
+	if err := decodeBody(r, &b); err != nil {
+		return err
+	}
+	switch {
+	case b.Namespace == nil:
+		return requestError("'namespace' is a required property")
+	case b.Repository == nil:
+		return requestError("'repository' is a required property")
+	}
+	if err := starrer(c, true); err != nil {
+		return err
+	}
+	c.vars = map[string]string{"repository": *b.Namespace + "/" + *b.Repository}
+	a, err := h.repoFor(r, c, auth.Pull)
+	if err != nil {
+		return err
+	}
+	if err := h.opt.Artifacts.Star(r.Context(), c.p.UserID, a.repo.ID); err != nil {
+		if errs.Is(err, errs.NotFound) {
+			return notFound()
+		}
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"namespace": a.ns.Name, "repository": shortName(a.repo)})
+}
+
+// unstar answers DELETE /api/v1/user/starred/{repository}: 204 whether or
+// not the repository exists or was starred.
+func (h *Handler) unstar(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := starrer(c, true); err != nil {
+		return err
+	}
+	repo, err := h.opt.Artifacts.Repo(r.Context(), oci.RepoType, c.vars["repository"])
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return writeJSON(w, http.StatusNoContent, nil)
+	case err != nil:
+		return err
+	}
+	if err := h.opt.Artifacts.Unstar(r.Context(), c.p.UserID, repo.ID); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusNoContent, nil)
+}
