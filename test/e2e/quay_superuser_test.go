@@ -153,6 +153,7 @@ func testQuaySuperuser(t *testing.T, e *env) {
 		{"org admin", oc.adminC, false},
 		{"member", oc.membC, false},
 		{"superuser's pull token", e.withAuth("Bearer " + oc.super.apiToken(t, "pull")), false},
+		{"robot", oc.robotC, false},
 	}
 	for _, who := range callers {
 		for _, op := range []struct {
