@@ -28,10 +28,11 @@ func (a *App) Handler() http.Handler {
 		MaxFileBytes: a.cfg.Limits.MaxGenericFileBytes, Log: a.log,
 	}
 	pkgs, pkgAPI := packages.NewHandler(pkgOpt), packages.NewAPI(pkgOpt)
-	quayAPI := quay.NewHandler(quay.Options{
+	quayOpt := quay.Options{
 		Accounts: a.Accounts, Authorizer: a.authz, Artifacts: a.Artifacts, Audit: a.audit,
 		PublicURL: a.cfg.PublicURL, SignUp: a.cfg.Auth.SignUp, Log: a.log,
-	})
+	}
+	quayAPI, oauth := quay.NewHandler(quayOpt), quay.NewOAuthHandler(quayOpt)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -61,6 +62,8 @@ func (a *App) Handler() http.Handler {
 			pkgAPI.ServeHTTP(w, r)
 		case strings.HasPrefix(p, quay.Prefix):
 			quayAPI.ServeHTTP(w, r)
+		case strings.HasPrefix(p, quay.OAuthPrefix):
+			oauth.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}
