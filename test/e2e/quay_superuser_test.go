@@ -103,11 +103,16 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	}
 	sc.quayDo(t, http.MethodPut, "superuser/users/"+oc.super.name, map[string]any{"enabled": false}).quayProblem(t, http.StatusBadRequest, "invalid_request")
 	sc.quayDo(t, http.MethodPut, "superuser/users/nosuchuser1", map[string]any{"enabled": false}).quayProblem(t, http.StatusNotFound, "not_found")
+	// The server keeps a successful password check for a minute; a
+	// disabled account is refused all the same.
+	oc.other.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK)
 	sc.quayDo(t, http.MethodPut, "superuser/users/"+oc.other.name, map[string]any{"enabled": false}).want(t, http.StatusOK).decode(t, &one)
 	if one.Enabled {
 		t.Errorf("disabled user: %+v", one)
 	}
 	oc.other.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
+	oc.other.basic().quayDo(t, http.MethodPost, "organization/", map[string]any{"name": oc.org + "d"}).want(t, http.StatusUnauthorized)
+	oc.other.basic().quayDo(t, http.MethodGet, "user/notifications", nil).want(t, http.StatusUnauthorized)
 	if _, listed := superUsers(t, sc, "?disabled=false")[oc.other.name]; listed {
 		t.Errorf("disabled=false lists a disabled user")
 	}

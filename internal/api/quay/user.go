@@ -30,11 +30,7 @@ func (h *Handler) getSelf(w http.ResponseWriter, r *http.Request, c *call) error
 	case c.p.Robot, c.p.Caps != nil && !c.p.Caps.UserRead:
 		return forbidden()
 	}
-	u, err := h.opt.Accounts.UserWithID(r.Context(), c.p.UserID)
-	if errs.Is(err, errs.NotFound) || err == nil && u.Disabled {
-		// A password check is cached for a minute; the account is not.
-		return unauthorized()
-	}
+	u, err := h.caller(r.Context(), c)
 	if err != nil {
 		return err
 	}
