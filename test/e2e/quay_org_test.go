@@ -23,11 +23,14 @@ type orgCast struct {
 	owner, admin, creator, member   *user
 	other, super                    *user
 	ownerC, adminC, creatorC, membC *client
+	robotName                       string
+	robotC                          *client // the organisation's robot, in readers
 }
 
 // newOrgCast creates an organisation of a new owner with teams admins
-// (admin), creators (creator) and readers (member), one user in each, a
-// user outside it and a superuser.
+// (admin), creators (creator) and readers (member), one user in each and
+// a robot of the organisation in readers, a user outside it and a
+// superuser.
 func newOrgCast(t *testing.T, e *env) *orgCast {
 	t.Helper()
 	oc := &orgCast{owner: e.newUser(t, false), admin: e.newUser(t, false), creator: e.newUser(t, false),
@@ -40,6 +43,16 @@ func newOrgCast(t *testing.T, e *env) *orgCast {
 	}{{"admins", "admin", oc.admin}, {"creators", "creator", oc.creator}, {"readers", "member", oc.member}} {
 		oc.ownerC.putTeam(t, oc.org, m.team, m.role)
 		oc.ownerC.join(t, oc.org, m.team, m.u)
+	}
+	var rb struct{ Name, Token string }
+	oc.ownerC.quayDo(t, http.MethodPut, "organization/"+oc.org+"/robots/bot", map[string]any{}).want(t, http.StatusCreated).decode(t, &rb)
+	if rb.Name != oc.org+"+bot" || rb.Token == "" {
+		t.Fatalf("robot: %+v", rb)
+	}
+	oc.robotName, oc.robotC = rb.Name, e.withAuth(basicAuth(rb.Name, rb.Token))
+	v := oc.ownerC.quayDo(t, http.MethodPut, "organization/"+oc.org+"/team/readers/members/"+rb.Name, nil).want(t, http.StatusOK).object(t)
+	if v["invited"] != false || v["is_robot"] != true {
+		t.Fatalf("robot added to readers: %v", v)
 	}
 	return oc
 }
@@ -66,6 +79,9 @@ func testQuayOrganization(t *testing.T, e *env) {
 		e.anon().quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "d"}).quayDenied(t, true)
 		// A token restricted to pulling may not create organisations.
 		e.withAuth("Bearer "+owner.apiToken(t, "pull")).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).quayDenied(t, false)
+		var rb struct{ Name, Token string }
+		oc.quayDo(t, http.MethodPut, "user/robots/maker", map[string]any{}).want(t, http.StatusCreated).decode(t, &rb)
+		e.withAuth(basicAuth(rb.Name, rb.Token)).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).quayDenied(t, false)
 		oc.quayDo(t, http.MethodGet, "organization/"+org+"e", nil).quayProblem(t, http.StatusNotFound, "not_found")
 	})
 
@@ -187,6 +203,11 @@ func testQuayOrgMembers(t *testing.T, e *env) {
 	if m["name"] != oc.member.name || m["kind"] != "user" {
 		t.Errorf("member view: %v", m)
 	}
+	m = oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.robotName, nil).want(t, http.StatusOK).object(t)
+	if m["name"] != oc.robotName || m["kind"] != "robot" {
+		t.Errorf("robot member view: %v", m)
+	}
+	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.robotName, nil).quayProblem(t, http.StatusNotFound, "not_found")
 	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.other.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
 	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
 
@@ -238,6 +259,7 @@ func testQuayOrgAccess(t *testing.T, e *env) {
 		{name: "other user", c: oc.other.basic()},
 		{name: "superuser", c: oc.super.basic(), admin: true, super: true},
 		{name: "owner's pull token", c: readToken, member: true},
+		{name: "robot in readers", c: oc.robotC, member: true},
 	}
 	adminGets := []string{"", "/members", "/members/" + oc.member.name, "/collaborators", "/prototypes"}
 	for _, who := range callers {

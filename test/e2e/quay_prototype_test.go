@@ -136,6 +136,7 @@ func testQuayPrototypeAccess(t *testing.T, e *env, oc *orgCast, id string) {
 		{name: "other user", c: oc.other.basic()},
 		{name: "superuser", c: oc.super.basic(), admin: true, supr: true},
 		{name: "owner's pull token", c: e.withAuth("Bearer " + oc.owner.apiToken(t, "pull"))},
+		{name: "robot in readers", c: oc.robotC},
 	}
 	for _, who := range callers {
 		t.Run(who.name, func(t *testing.T) {

@@ -21,10 +21,11 @@ func TestQuayTeam(t *testing.T) {
 	}
 }
 
-// teamMemberNames lists a team's members as its admin c sees them, with
-// pending invitations when pending is set: names, or e-mail addresses of
-// e-mail invitations, each marked "+" when invited.
-func teamMemberNames(t *testing.T, c *client, org, team string, pending bool) []string {
+// teamMemberNames lists a team's members as c sees them, with pending
+// invitations when pending is set: names, or e-mail addresses of e-mail
+// invitations, each marked "+" when invited. admin says whether c
+// administers the organisation, which can_edit must tell.
+func teamMemberNames(t *testing.T, c *client, org, team string, pending, admin bool) []string {
 	t.Helper()
 	path := "organization/" + org + "/team/" + team + "/members"
 	if pending {
@@ -41,6 +42,9 @@ func teamMemberNames(t *testing.T, c *client, org, team string, pending bool) []
 	c.quayDo(t, http.MethodGet, path, nil).want(t, http.StatusOK).decode(t, &v)
 	if v.Name != team {
 		t.Errorf("members of %s: name %q", team, v.Name)
+	}
+	if v.CanEdit != admin {
+		t.Errorf("members of %s: can_edit %v", team, v.CanEdit)
 	}
 	var out []string
 	for _, m := range v.Members {
@@ -115,14 +119,14 @@ func testQuayTeamMembers(t *testing.T, e *env) {
 	if v["invited"] != false {
 		t.Errorf("added member: %v", v)
 	}
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", false), sorted(oc.member.name, oc.creator.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", false, true), sorted(oc.member.name, oc.robotName, oc.creator.name); !slices.Equal(got, want) {
 		t.Errorf("members %v, want %v", got, want)
 	}
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, oc.creator.name, newbie.name+"+"); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, oc.creator.name, newbie.name+"+"); !slices.Equal(got, want) {
 		t.Errorf("members with pending %v, want %v", got, want)
 	}
 	// A member of the team sees its members but not its invitations.
-	if got, want := teamMemberNames(t, oc.membC, oc.org, "readers", true), sorted(oc.member.name, oc.creator.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.membC, oc.org, "readers", true, false), sorted(oc.member.name, oc.robotName, oc.creator.name); !slices.Equal(got, want) {
 		t.Errorf("members as a member %v, want %v", got, want)
 	}
 
@@ -132,7 +136,7 @@ func testQuayTeamMembers(t *testing.T, e *env) {
 
 	// Deleting the invited user withdraws the invitation.
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+newbie.name, nil).want(t, http.StatusNoContent)
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, oc.creator.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, oc.creator.name); !slices.Equal(got, want) {
 		t.Errorf("members after withdrawing %v, want %v", got, want)
 	}
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+oc.creator.name, nil).want(t, http.StatusNoContent)
@@ -189,7 +193,7 @@ func testQuayTeamInvites(t *testing.T, e *env) {
 	}
 	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/"+alice.name+"@example.com", nil).quayMessage(t, http.StatusBadRequest)
 	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/not-an-address", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, alice.name+"@example.com+"); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name+"@example.com+"); !slices.Equal(got, want) {
 		t.Errorf("members with pending %v, want %v", got, want)
 	}
 	code := alice.inviteCode(t, oc.org, "readers")
@@ -204,7 +208,7 @@ func testQuayTeamInvites(t *testing.T, e *env) {
 		t.Errorf("accepted invitation: %v", v)
 	}
 	alice.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, alice.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after accepting %v, want %v", got, want)
 	}
 
@@ -213,13 +217,13 @@ func testQuayTeamInvites(t *testing.T, e *env) {
 	code = bob.inviteCode(t, oc.org, "readers")
 	bob.basic().quayDo(t, http.MethodDelete, "teaminvite/"+code, nil).want(t, http.StatusNoContent)
 	bob.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, alice.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after declining %v, want %v", got, want)
 	}
 	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/someone@example.org", nil).want(t, http.StatusOK)
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"invite/SOMEONE@example.org", nil).want(t, http.StatusNoContent)
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"invite/someone@example.org", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), sorted(oc.member.name, alice.name); !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after withdrawing %v, want %v", got, want)
 	}
 }
@@ -244,6 +248,7 @@ func testQuayTeamAccess(t *testing.T, e *env) {
 		{name: "other user", c: oc.other.basic()},
 		{name: "superuser", c: oc.super.basic(), admin: true, super: true, readsReader: true},
 		{name: "owner's pull token", c: e.withAuth("Bearer " + oc.owner.apiToken(t, "pull"))},
+		{name: "robot in readers", c: oc.robotC, readsReader: true},
 	}
 	for i, who := range callers {
 		t.Run(who.name, func(t *testing.T) {
@@ -296,7 +301,7 @@ func testQuayTeamAccess(t *testing.T, e *env) {
 			}
 		})
 	}
-	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true), []string{oc.member.name}; !slices.Equal(got, want) {
+	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName); !slices.Equal(got, want) {
 		t.Errorf("readers after the matrix: %v, want %v", got, want)
 	}
 }

@@ -93,6 +93,7 @@ func testQuayUserSelf(t *testing.T, e *env) {
 	if v.Username != oc.owner.name || v.Email != nil || v.IsMe != nil || v.Organizations == nil {
 		t.Errorf("view through a pull token: %+v", v)
 	}
+	oc.robotC.quayDo(t, http.MethodGet, "user/", nil).quayDenied(t, false)
 	e.withAuth("Bearer nosuchtoken00000000000000000000000000").quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
 }
 

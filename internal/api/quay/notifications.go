@@ -14,7 +14,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, c *c
 	if err := c.accountAdmin(); err != nil {
 		return err
 	}
-	u, err := h.opt.Accounts.UserWithID(r.Context(), c.p.UserID)
+	u, err := h.caller(r.Context(), c)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request, c *call) err
 	if err := c.accountAdmin(); err != nil {
 		return err
 	}
+	if _, err := h.caller(r.Context(), c); err != nil {
+		return err
+	}
 	var body struct {
 		Name  *string `json:"name"`
 		Email *string `json:"email"`

@@ -64,6 +64,17 @@ func (c *call) accountAdmin() error {
 	return nil
 }
 
+// caller returns the signed-in person's account as stored now. A
+// password check is cached for a minute; the account is not, so a
+// disabled or deleted account is refused here with 401.
+func (h *Handler) caller(ctx context.Context, c *call) (meta.User, error) {
+	u, err := h.opt.Accounts.UserWithID(ctx, c.p.UserID)
+	if errs.Is(err, errs.NotFound) || err == nil && u.Disabled {
+		return meta.User{}, unauthorized()
+	}
+	return u, err
+}
+
 // superuser refuses callers who may not use superuser powers: 401 for the
 // anonymous caller, 403 for everyone else.
 func (h *Handler) superuser(ctx context.Context, c *call) error {

@@ -13,6 +13,8 @@ func (h *Handler) table() []route {
 		h.teamRoutes(),
 		h.notificationRoutes(),
 		h.userRoutes(),
+		h.superuserRoutes(),
+		h.planRoutes(),
 		h.prototypeRoutes(),
 		h.applicationRoutes(),
 		h.appTokenRoutes(),

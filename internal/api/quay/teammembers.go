@@ -130,7 +130,7 @@ func (h *Handler) invitation(r *http.Request, c *call) (meta.User, invitationInf
 	if err := c.accountAdmin(); err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}
-	u, err := h.opt.Accounts.UserWithID(r.Context(), c.p.UserID)
+	u, err := h.caller(r.Context(), c)
 	if err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}

@@ -30,7 +30,7 @@ func (h *Handler) getSelf(w http.ResponseWriter, r *http.Request, c *call) error
 	case c.p.Robot, c.p.Caps != nil && !c.p.Caps.UserRead:
 		return forbidden()
 	}
-	u, err := h.opt.Accounts.UserWithID(r.Context(), c.p.UserID)
+	u, err := h.caller(r.Context(), c)
 	if err != nil {
 		return err
 	}
