@@ -176,8 +176,9 @@ func (a *Authorizer) user(ctx context.Context, p Principal) (*meta.User, bool, e
 }
 
 // memberRepoRole is the role a user has on a repository of another's
-// namespace: through an admin team of its organisation, their own
-// permission or their teams' permissions, whichever is highest.
+// namespace: through an admin team of its organisation, their direct
+// membership of it, their own permission or their teams' permissions,
+// whichever is highest.
 func (a *Authorizer) memberRepoRole(ctx context.Context, u *meta.User, ns meta.Namespace, repo meta.Repository) (string, error) {
 	role := ""
 	if ns.Kind == meta.KindOrg {
@@ -189,6 +190,14 @@ func (a *Authorizer) memberRepoRole(ctx context.Context, u *meta.User, ns meta.N
 			if t == meta.TeamAdmin {
 				return meta.RoleAdmin, nil
 			}
+		}
+		m, err := a.member(ctx, u, ns)
+		if err != nil {
+			return "", err
+		}
+		role = memberRepoRoles[m]
+		if role == meta.RoleAdmin {
+			return role, nil
 		}
 	}
 	roles, err := a.q.RepoRoles(ctx, u.ID, repo.ID)
@@ -216,7 +225,41 @@ func (a *Authorizer) canCreate(ctx context.Context, p Principal, u *meta.User, n
 			return true, nil
 		}
 	}
-	return false, nil
+	m, err := a.member(ctx, u, ns)
+	return memberRanks[m] >= memberRanks[meta.MemberMember], err
+}
+
+// member returns a user's direct member role in an organisation, or ""
+// when they are not a direct member.
+func (a *Authorizer) member(ctx context.Context, u *meta.User, ns meta.Namespace) (string, error) {
+	m, err := a.q.GetMember(ctx, ns.ID, u.ID)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("authorize %s: %w", ns.Name, err)
+	}
+	return m.Role, nil
+}
+
+// memberRanks orders the member roles; "" ranks lowest.
+var memberRanks = map[string]int{
+	meta.MemberReadOnly: 1, meta.MemberMember: 2, meta.MemberMaintainer: 3,
+	meta.MemberAdministrator: 4, meta.MemberOwner: 5,
+}
+
+// memberRepoRoles is the role a direct member has on every repository of
+// the organisation: read-only members read, members and maintainers
+// write, administrators and the owner administer.
+var memberRepoRoles = map[string]string{
+	meta.MemberReadOnly: meta.RoleRead, meta.MemberMember: meta.RoleWrite, meta.MemberMaintainer: meta.RoleWrite,
+	meta.MemberAdministrator: meta.RoleAdmin, meta.MemberOwner: meta.RoleAdmin,
+}
+
+// memberNamespaceRoles is the NamespaceRole of a direct member role.
+var memberNamespaceRoles = map[string]NamespaceRole{
+	meta.MemberReadOnly: MemberRole, meta.MemberMember: CreatorRole, meta.MemberMaintainer: CreatorRole,
+	meta.MemberAdministrator: AdminRole, meta.MemberOwner: AdminRole,
 }
 
 // capRole cuts a role down to what caps allow; nil caps allow all.

@@ -15,14 +15,16 @@ type NamespaceRole int
 // Namespace roles.
 const (
 	NoRole      NamespaceRole = iota
-	MemberRole                // in a team of the organisation
+	MemberRole                // in a team of the organisation, or a read-only member
 	CreatorRole               // may create repositories
 	AdminRole                 // administers the namespace and all it holds
 )
 
 // NamespaceRole returns p's role in the namespace named name: a person is
-// the admin of their own namespace; in an organisation the highest role
-// of the teams the user (or robot) is in counts; a superuser is admin
+// the admin of their own namespace; in an organisation the highest of the
+// roles of the teams the user (or robot) is in and of their direct
+// membership counts (administrator and owner: admin; member and
+// maintainer: creator; read-only member: member); a superuser is admin
 // everywhere. An OAuth token caps it: admin needs org:admin (or user:admin
 // for one's own namespace), creating needs repo:create, super:user lets a
 // superuser's power through. Errors: errs.NotFound when the namespace does
@@ -56,6 +58,11 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 		for _, t := range teams {
 			role = max(role, NamespaceRole(teamRank(t)))
 		}
+		m, err := a.member(ctx, u, ns)
+		if err != nil {
+			return NoRole, err
+		}
+		role = max(role, memberNamespaceRoles[m])
 	}
 	if p.Restricted {
 		// A credential restricted by grants administers a namespace only

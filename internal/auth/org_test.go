@@ -457,3 +457,48 @@ func TestRestrictedReadsPublic(t *testing.T) {
 		}
 	}
 }
+
+// Direct members of an organisation get their role on every repository
+// of it, and the matching namespace role.
+func TestAuthorizerDirectMembers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newOrgWorld(t)
+	type want struct {
+		role         string
+		push, create bool
+		ns           NamespaceRole
+	}
+	for role, wt := range map[string]want{
+		meta.MemberReadOnly:      {meta.RoleRead, false, false, MemberRole},
+		meta.MemberMember:        {meta.RoleWrite, true, true, CreatorRole},
+		meta.MemberMaintainer:    {meta.RoleWrite, true, true, CreatorRole},
+		meta.MemberAdministrator: {meta.RoleAdmin, true, true, AdminRole},
+		meta.MemberOwner:         {meta.RoleAdmin, true, true, AdminRole},
+	} {
+		u := addUser(t, w.st, "m-"+role[:4], false, false)
+		if err := w.st.PutMember(ctx, &meta.Member{NamespaceID: w.org.ID, UserID: u.ID, Role: role}); err != nil {
+			t.Fatal(err)
+		}
+		p := Principal{UserID: u.ID, Name: u.Name}
+		if got, err := w.authz.RepoRole(ctx, p, "oci", "acme/app"); err != nil || got != wt.role {
+			t.Errorf("%s: RepoRole = %q, %v; want %q", role, got, err, wt.role)
+		}
+		if got, _ := w.authz.Can(ctx, p, Push, "oci", "acme/app"); got != wt.push {
+			t.Errorf("%s: push = %v, want %v", role, got, wt.push)
+		}
+		if got, _ := w.authz.Can(ctx, p, Push, "oci", "acme/brand-new"); got != wt.create {
+			t.Errorf("%s: create = %v, want %v", role, got, wt.create)
+		}
+		if got, _ := w.authz.NamespaceRole(ctx, p, "acme"); got != wt.ns {
+			t.Errorf("%s: namespace role %v, want %v", role, got, wt.ns)
+		}
+		// Removing the person from the organisation ends the membership.
+		if _, err := w.svc.RemoveOrgMember(ctx, w.org, u.Name); err != nil {
+			t.Fatalf("%s: RemoveOrgMember: %v", role, err)
+		}
+		if got, _ := w.authz.Can(ctx, p, Pull, "oci", "acme/app"); got {
+			t.Errorf("%s: still reads after removal", role)
+		}
+	}
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // RemoveOrgMember takes a person out of an organisation in one
-// transaction: out of its teams, with their own permissions on its
-// repositories and their invitations to its teams. It returns the teams
+// transaction: out of its teams and its direct membership, with their own
+// permissions on its repositories and their invitations to its teams. It returns the teams
 // they left. Errors: errs.NotFound for an unknown user or a robot;
 // errs.Invalid when they are the organisation's only admin.
 func (s *Service) RemoveOrgMember(ctx context.Context, org meta.Namespace, name string) ([]meta.Team, error) {
@@ -49,6 +49,9 @@ func (s *Service) RemoveOrgMember(ctx context.Context, org meta.Namespace, name 
 			}
 		}
 		left = teams
+		if err := q.DeleteMember(ctx, org.ID, u.ID); err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
 		invites, err := q.ListUserInvites(ctx, u.ID, "")
 		if err != nil {
 			return err

@@ -137,8 +137,9 @@ type LogFilter struct {
 // RepoFilter selects the repositories ListVisibleRepos returns. A
 // repository is visible to the user UserID (0: the anonymous caller) when
 // it lies in their own namespace, they or one of their teams have a
-// permission on it, they are in an admin team of its organisation, or
-// Public is set and the repository and its namespace are public.
+// permission on it, they are in an admin team of its organisation or a
+// direct member (Members) of it, or Public is set and the repository and
+// its namespace are public.
 type RepoFilter struct {
 	UserID       int64
 	Type         string // repository type; required
@@ -309,4 +310,46 @@ type Logs interface {
 	AddLog(ctx context.Context, e *LogEntry) error
 	// ListLogs returns the entries f selects.
 	ListLogs(ctx context.Context, f LogFilter) ([]LogEntry, error)
+}
+
+// Member roles of an organisation, from least to most: Habitat's origin
+// roles. A read-only member reads everything the organisation owns; a
+// member also creates and writes; a maintainer also manages channels and
+// invitations; an administrator administers the organisation; the owner
+// is the one account that owns it.
+const (
+	MemberReadOnly      = "readonly_member"
+	MemberMember        = "member"
+	MemberMaintainer    = "maintainer"
+	MemberAdministrator = "administrator"
+	MemberOwner         = "owner"
+)
+
+// Member is a user's membership of an organisation with a role, held
+// directly rather than through a team.
+type Member struct {
+	NamespaceID int64
+	UserID      int64
+	Role        string // one of the Member* roles
+	Created     time.Time
+	UserName    string // filled when listing
+}
+
+// Members reads and writes direct memberships of organisations.
+type Members interface {
+	// PutMember gives m.UserID the role m.Role in m.NamespaceID, adding the
+	// membership or changing its role, and sets m.Created. Errors:
+	// errs.Invalid for an unknown role; errs.NotFound when the namespace
+	// or user does not exist.
+	PutMember(ctx context.Context, m *Member) error
+	// GetMember returns a user's membership of a namespace, UserName
+	// filled. Errors: errs.NotFound.
+	GetMember(ctx context.Context, namespaceID, userID int64) (Member, error)
+	// ListMembers returns a namespace's members in lower-cased user name
+	// order, UserName filled.
+	ListMembers(ctx context.Context, namespaceID int64) ([]Member, error)
+	// ListUserMembers returns the memberships of a user, oldest first.
+	ListUserMembers(ctx context.Context, userID int64) ([]Member, error)
+	// DeleteMember removes a membership. Errors: errs.NotFound.
+	DeleteMember(ctx context.Context, namespaceID, userID int64) error
 }

@@ -42,6 +42,7 @@ type Queries interface {
 	Stars
 	Apps
 	Logs
+	Members
 	GeneratedPackages
 }
 

@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Apps", appTests()},
 		{"GrantCodes", grantCodeTests()},
 		{"Logs", logTests()},
+		{"Members", memberTests()},
 		{"Races", raceTests()},
 		{"Generated", generatedTests()},
 		{"Tx", txTests()},

@@ -62,7 +62,9 @@ func visibleQuery(f meta.RepoFilter) (string, []any) {
 					SELECT namespace_id FROM users WHERE id = ` + u + ` AND robot = 0
 					UNION ALL
 					SELECT t.namespace_id FROM team_members m JOIN teams t ON t.id = m.team_id
-					WHERE m.user_id = ` + u + ` AND t.role = 'admin')
+					WHERE m.user_id = ` + u + ` AND t.role = 'admin'
+					UNION ALL
+					SELECT namespace_id FROM members WHERE user_id = ` + u + `)
 				UNION
 				SELECT repo_id FROM permissions WHERE user_id = ` + u + `
 				UNION
