@@ -88,14 +88,15 @@ type Server struct {
 	// DataDir is the server's data directory.
 	DataDir string
 
-	t    testing.TB
-	bin  string
-	env  []string
-	args []string
-	cmd  *exec.Cmd
-	done chan struct{}
-	logs *bytes.Buffer
-	mu   sync.Mutex
+	t     testing.TB
+	bin   string
+	env   []string
+	args  []string
+	extra []string // flags of `wharf serve` beyond address and public URL
+	cmd   *exec.Cmd
+	done  chan struct{}
+	logs  *bytes.Buffer
+	mu    sync.Mutex
 }
 
 // Start starts a server and stops it when the test ends.
@@ -107,10 +108,18 @@ func Start(t testing.TB, opt Options) *Server {
 		s.env = append(s.env, "WHARF_META_DRIVER=postgres", "WHARF_POSTGRES_DSN="+freshDatabase(t))
 	}
 	s.env = append(s.env, opt.Env...)
-	s.Host = freeAddr(t)
-	s.URL = "http://" + s.Host
-	s.args = append([]string{"serve", "--addr", s.Host, "--public-url", s.URL}, opt.Args...)
-	s.start()
+	s.extra = opt.Args
+	// Another process may take the free port before the server binds it;
+	// then the server is started again on another one.
+	for attempt := 1; ; attempt++ {
+		s.setAddr(freeAddr(t))
+		if s.start() {
+			break
+		}
+		if attempt == 5 {
+			t.Fatalf("wharf could not bind a free address in %d attempts", attempt)
+		}
+	}
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
@@ -129,7 +138,17 @@ func freeAddr(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-func (s *Server) start() {
+// setAddr makes addr the server's listen address.
+func (s *Server) setAddr(addr string) {
+	s.Host = addr
+	s.URL = "http://" + s.Host
+	s.args = append([]string{"serve", "--addr", s.Host, "--public-url", s.URL}, s.extra...)
+}
+
+// start runs the server and waits until it is healthy. It reports false,
+// without failing the test, when the server could not bind its address
+// because another process holds it; any other failure fails the test.
+func (s *Server) start() bool {
 	s.t.Helper()
 	cmd := exec.Command(s.bin, s.args...)
 	cmd.Env = s.env
@@ -153,22 +172,35 @@ func (s *Server) start() {
 		pw.Close()
 		close(s.done)
 	}()
+	// Only this process's own line says the address is bound: a health
+	// check alone could reach another server that took the port.
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
+		if strings.Contains(s.Logs(), "wharf serving") {
+			resp, err := http.Get(s.URL + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return true
+				}
 			}
 		}
 		select {
 		case <-s.done:
+			s.cmd = nil
+			if strings.Contains(s.Logs(), "address already in use") {
+				s.t.Logf("wharf could not bind %s; trying another address", s.Host)
+				s.mu.Lock()
+				s.logs.Reset()
+				s.mu.Unlock()
+				return false
+			}
 			s.t.Fatalf("wharf exited at start:\n%s", s.Logs())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	s.t.Fatalf("wharf did not become healthy:\n%s", s.Logs())
+	return false
 }
 
 // Logs returns what the server printed so far.
@@ -212,7 +244,14 @@ func (s *Server) Kill() {
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
-	s.start()
+	// The address was this server's a moment ago; another process may
+	// hold it briefly.
+	for attempt := 1; !s.start(); attempt++ {
+		if attempt == 20 {
+			s.t.Fatalf("wharf could not bind %s again", s.Host)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Admin runs `wharf admin ARGS...` against the server's data and
