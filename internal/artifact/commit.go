@@ -25,11 +25,14 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 	// Content known not to match is refused before anything is recorded,
 	// so a bad push never leaves a record under a digest it does not have.
 	if strings.HasPrefix(digest, "sha256:") && digest != w.Digest() {
-		return meta.Blob{}, s.discard(ctx, w, errs.E(errs.Invalid, "digest mismatch: content is %s", w.Digest()))
+		return meta.Blob{}, s.discard(ctx, w, errs.E(errs.Invalid, "digest mismatch: the content does not match %s", digest))
 	}
 	if err := s.meta.PutBlob(ctx, b); err != nil {
 		if errs.Is(err, errs.Conflict) {
-			err = errs.E(errs.Invalid, "size mismatch: %s is %d bytes elsewhere", digest, size)
+			// The digest names a stored blob of another size, so this
+			// content cannot match it. The answer is the one any other
+			// mismatch gets: it tells nothing of what others stored.
+			err = errs.E(errs.Invalid, "digest mismatch: the content does not match %s", digest)
 		}
 		return meta.Blob{}, s.discard(ctx, w, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -458,5 +459,35 @@ func TestConcurrentFinishAndAppend(t *testing.T) {
 		default:
 			t.Errorf("round %d: both failed: finish %v, append %v", round, finishErr, appendErr)
 		}
+	}
+}
+
+// A wrong sha512 claim answers the same whether or not some repository
+// holds a blob of that digest: the answer must not tell others' content
+// apart, nor its size.
+func TestWrongSHA512TellsNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, artifact.Options{})
+	ctx := t.Context()
+	other := e.repo(t, "oci", "alice/private")
+	stored := randBytes(777, 21)
+	d := sha512Digest(stored)
+	if _, err := e.svc.PutBlob(ctx, other.ID, d, bytes.NewReader(stored)); err != nil {
+		t.Fatalf("PutBlob %s: %v", d, err)
+	}
+	claim := func(digest string) error {
+		repo := e.repo(t, "oci", "alice/claims"+digest[len(digest)-6:])
+		_, err := e.svc.PutBlob(ctx, repo.ID, digest, bytes.NewReader(randBytes(500, 22)))
+		return err
+	}
+	held, unheld := claim(d), claim(sha512Digest(randBytes(500, 23)))
+	wantKind(t, "claiming a stored sha512", held, errs.Invalid)
+	wantKind(t, "claiming an unknown sha512", unheld, errs.Invalid)
+	if strings.Contains(errs.Message(held), "777") {
+		t.Errorf("the answer reveals the stored size: %q", errs.Message(held))
+	}
+	strip := func(err error) string { return strings.Split(errs.Message(err), "sha512:")[0] }
+	if strip(held) != strip(unheld) {
+		t.Errorf("answers differ: %q and %q", errs.Message(held), errs.Message(unheld))
 	}
 }

@@ -54,7 +54,7 @@ func (u *upload) commit(ctx context.Context, digest string, size int64) error {
 		return err
 	}
 	if got != want {
-		return errs.E(errs.Invalid, "digest mismatch: content is %s:%s, not %s", alg, got, digest)
+		return errs.E(errs.Invalid, "digest mismatch: the content does not match %s", digest)
 	}
 	if err := u.dropTail(); err != nil {
 		return err

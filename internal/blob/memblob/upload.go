@@ -125,7 +125,7 @@ func (u *upload) Commit(ctx context.Context, digest string, size int64) error {
 	}
 	got := hex.EncodeToString(h.Sum(nil))
 	if got != want {
-		return errs.E(errs.Invalid, "digest mismatch: content is %s:%s, not %s", alg, got, digest)
+		return errs.E(errs.Invalid, "digest mismatch: the content does not match %s", digest)
 	}
 	if _, ok := u.s.blobs[digest]; !ok {
 		u.s.blobs[digest] = data
