@@ -1,6 +1,7 @@
 package hab
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
@@ -103,7 +104,7 @@ func ParseKey(text string, want KeyType) (Key, error) {
 	if n := keyTypes[k.Type].size; len(k.Material) != n {
 		return Key{}, errs.E(errs.Invalid, "invalid key file: a %s key has %d bytes, found %d", k.Type, n, len(k.Material))
 	}
-	if k.Type == SigSecret && !ed25519.PrivateKey(k.Material).Public().(ed25519.PublicKey).Equal(ed25519.PublicKey(k.Material[32:])) {
+	if k.Type == SigSecret && !bytes.Equal(ed25519.NewKeyFromSeed(k.Material[:ed25519.SeedSize])[ed25519.SeedSize:], k.Material[ed25519.SeedSize:]) {
 		return Key{}, errs.E(errs.Invalid, "invalid key file: the secret key does not match its public half")
 	}
 	return k, nil
