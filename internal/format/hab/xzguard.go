@@ -22,6 +22,7 @@ type dictGuard struct {
 	want    int    // bytes the current state needs, or to skip
 	check   int    // size of a block's check field
 	dataLen int64  // compressed bytes of the current block so far
+	blocks  int    // block headers checked
 }
 
 const (
@@ -94,6 +95,7 @@ func (g *dictGuard) advance(data []byte) error {
 		}
 		g.state, g.want = gBlockHeader, (int(data[0])+1)*4-1
 	case gBlockHeader:
+		g.blocks++
 		if dict, ok := blockDict(data); ok && dict > MaxDictSize {
 			return archiveErr(StageArchive, "xz dictionary of %d bytes exceeds the limit of %d", dict, MaxDictSize)
 		}
