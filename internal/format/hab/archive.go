@@ -28,7 +28,8 @@ type Archive struct {
 // then the xz-compressed tar, whose metadata files it decodes and whose
 // other contents it discards, hashing the file and the payload as it goes.
 // Memory use does not grow with the archive: metadata files are capped at
-// MaxMetadataSize each and the xz dictionary at MaxDictSize.
+// MaxMetadataSize each and the xz dictionary at MaxDictSize. Decompression
+// is bounded by MaxExpansion.
 //
 // The signature is not checked; see VerifySignature. An archive that
 // cannot be read gives an *ArchiveError (wrapping errs.Invalid) whose
@@ -43,7 +44,7 @@ func ReadArchive(r io.Reader) (*Archive, error) {
 	}
 	payloadHash := mustBlake()
 	payload := io.TeeReader(br, payloadHash)
-	files, err := readPayload(&dictGuard{r: payload})
+	files, err := readPayload(payload)
 	if err != nil {
 		return nil, src.blame(err)
 	}
@@ -68,10 +69,12 @@ func ReadArchive(r io.Reader) (*Archive, error) {
 // readPayload decompresses the tar, collects the trimmed metadata files of
 // its package directory and reads the rest to the end of the xz stream.
 func readPayload(r io.Reader) (map[string]string, error) {
-	xr, err := xz.ReaderConfig{SingleStream: true}.NewReader(r)
+	g := &dictGuard{r: r}
+	dec, err := xz.ReaderConfig{SingleStream: true}.NewReader(g)
 	if err != nil {
 		return nil, unreadable(err)
 	}
+	xr := &expansionLimit{r: dec, in: &g.n}
 	tr := tar.NewReader(xr)
 	files := map[string]string{}
 	pkgDir := ""
@@ -120,7 +123,38 @@ func readMetadataFile(r io.Reader, file string, size int64) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// MaxExpansion bounds how many times larger than the compressed bytes
+// read so far (plus expansionSlack) the decompressed tar may grow, so that
+// a small upload cannot keep the decoder busy for hours. Packages compress
+// a few times; only long runs of identical bytes approach this.
+const MaxExpansion = 1024
+
+const expansionSlack = 16 << 20
+
+// expansionLimit fails once r has produced more than MaxExpansion times
+// the compressed bytes counted in *in, plus expansionSlack.
+type expansionLimit struct {
+	r   io.Reader
+	in  *int64
+	out int64
+}
+
+func (e *expansionLimit) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.out += int64(n)
+	if e.out > expansionSlack+MaxExpansion*(*e.in) {
+		return 0, archiveErr(StageArchive, "payload expands more than %d times", MaxExpansion)
+	}
+	return n, err
+}
+
+// unreadable classifies a failure to decompress or untar the payload,
+// keeping the guards' own errors.
 func unreadable(err error) error {
+	var ae *ArchiveError
+	if errors.As(err, &ae) {
+		return ae
+	}
 	return &ArchiveError{Stage: StageArchive, Msg: "unreadable payload", Err: err}
 }
 

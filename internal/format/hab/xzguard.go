@@ -23,6 +23,7 @@ type dictGuard struct {
 	check   int    // size of a block's check field
 	dataLen int64  // compressed bytes of the current block so far
 	blocks  int    // block headers checked
+	n       int64  // bytes passed through
 }
 
 const (
@@ -38,6 +39,7 @@ const (
 
 func (g *dictGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
+	g.n += int64(n)
 	for b := p[:n]; len(b) > 0 && g.state != gDone; {
 		var ferr error
 		b, ferr = g.feed(b)

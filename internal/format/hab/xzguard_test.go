@@ -130,3 +130,17 @@ func TestReadArchiveDictLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestReadArchiveExpansionLimit(t *testing.T) {
+	t.Parallel()
+	_, sec := signingPair(t, "o")
+	zeros := strings.Repeat("\x00", 64<<20)
+	bomb := rawPayload(t, append(metaEntries(pkgDir), entry{name: pkgDir + "zeros", body: zeros}))
+	if len(bomb)*MaxExpansion+expansionSlack > len(zeros) {
+		t.Fatalf("%d compressed bytes are not a bomb", len(bomb))
+	}
+	_, err := ReadArchive(bytes.NewReader(signed(t, sec, bomb)))
+	if StageOf(err) != StageArchive || !strings.Contains(err.Error(), "expands") {
+		t.Errorf("ReadArchive of a bomb = %v", err)
+	}
+}
