@@ -17,7 +17,7 @@ import (
 
 // Archive is what ReadArchive learns from a .hart.
 type Archive struct {
-	Header
+	Header Header
 	Metadata
 	Checksum      string // lowercase hex BLAKE2b-256 of the whole file
 	PayloadDigest string // lowercase hex BLAKE2b-256 of the payload: the signed message

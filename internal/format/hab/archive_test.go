@@ -51,8 +51,8 @@ func TestArchiveRoundTrip(t *testing.T) {
 		if a.Checksum != hex.EncodeToString(whole[:]) || a.PayloadDigest != hex.EncodeToString(signedSum[:]) || a.Size != int64(len(hart)) {
 			t.Errorf("%s: checksum %s, payload digest %s, size %d", name, a.Checksum, a.PayloadDigest, a.Size)
 		}
-		if a.KeyName != "neurosis-20171205003213" || a.KeyOrigin() != "neurosis" || a.KeyRevision() != "20171205003213" || len(a.Signature) != 128 {
-			t.Errorf("%s: header %q, %d signature bytes", name, a.KeyName, len(a.Signature))
+		if a.Header.KeyName != "neurosis-20171205003213" || a.Header.KeyOrigin() != "neurosis" || a.Header.KeyRevision() != "20171205003213" || len(a.Header.Signature) != 128 {
+			t.Errorf("%s: header %q, %d signature bytes", name, a.Header.KeyName, len(a.Header.Signature))
 		}
 		if err := VerifySignature(a, pub); err != nil {
 			t.Errorf("%s: VerifySignature: %v", name, err)
@@ -122,14 +122,14 @@ func TestVerifySignature(t *testing.T) {
 	// Each byte of the signature matters.
 	for _, i := range []int{0, 63, 64, 127} {
 		ts := *a
-		ts.Signature = bytes.Clone(a.Signature)
-		ts.Signature[i] ^= 1
+		ts.Header.Signature = bytes.Clone(a.Header.Signature)
+		ts.Header.Signature[i] ^= 1
 		if err := VerifySignature(&ts, pub); !errs.Is(err, errs.Invalid) {
 			t.Errorf("VerifySignature with signature byte %d flipped = %v, want invalid", i, err)
 		}
 	}
 	short := *a
-	short.Signature = a.Signature[:100]
+	short.Header.Signature = a.Header.Signature[:100]
 	if err := VerifySignature(&short, pub); !errs.Is(err, errs.Invalid) {
 		t.Errorf("VerifySignature of a short signature = %v", err)
 	}

@@ -28,9 +28,17 @@ type Header struct {
 	Signature []byte // Ed25519 signature (64 bytes) followed by the signed message
 }
 
-// KeyOrigin and KeyRevision split KeyName.
-func (h Header) KeyOrigin() string   { n, _, _ := ParseNameWithRevision(h.KeyName); return n }
-func (h Header) KeyRevision() string { _, r, _ := ParseNameWithRevision(h.KeyName); return r }
+// KeyOrigin returns the origin part of KeyName, or "" if it has none.
+func (h Header) KeyOrigin() string {
+	n, _, _ := ParseNameWithRevision(h.KeyName)
+	return n
+}
+
+// KeyRevision returns the revision part of KeyName, or "" if it has none.
+func (h Header) KeyRevision() string {
+	_, r, _ := ParseNameWithRevision(h.KeyName)
+	return r
+}
 
 // String formats the header, the blank line included.
 func (h Header) String() string {

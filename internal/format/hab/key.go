@@ -39,10 +39,20 @@ var keyTypes = [...]struct {
 
 // String returns the version line of the key type, such as "SIG-PUB-1".
 func (t KeyType) String() string {
-	if t < SigPublic || t > BoxSecret {
+	if !t.valid() {
 		return fmt.Sprintf("KeyType(%d)", int(t))
 	}
 	return keyTypes[t].version
+}
+
+func (t KeyType) valid() bool { return t >= SigPublic && t <= BoxSecret }
+
+// suffix is the file name suffix of the key type.
+func (t KeyType) suffix() string {
+	if !t.valid() {
+		return ""
+	}
+	return keyTypes[t].suffix
 }
 
 // Key is a parsed key file: its type, the name and revision on its second
@@ -59,12 +69,12 @@ func (k Key) NameWithRevision() string { return k.Name + "-" + k.Revision }
 
 // FileName returns the file name of the key, also sent as X-Filename:
 // <name>-<rev>.pub for public keys, .sig.key and .box.key for secret ones.
-func (k Key) FileName() string { return k.NameWithRevision() + keyTypes[k.Type].suffix }
+func (k Key) FileName() string { return k.NameWithRevision() + k.Type.suffix() }
 
 // String formats the key file: version line, name with revision, a blank
 // line and the standard base64 of the material, without a final newline.
 func (k Key) String() string {
-	return keyTypes[k.Type].version + "\n" + k.NameWithRevision() + "\n\n" + base64.StdEncoding.EncodeToString(k.Material)
+	return k.Type.String() + "\n" + k.NameWithRevision() + "\n\n" + base64.StdEncoding.EncodeToString(k.Material)
 }
 
 // ParseKey parses a key file. Lines are trimmed of white space and a final
@@ -170,7 +180,8 @@ func (k Key) Public() Key {
 	case BoxSecret:
 		pub, err := curve25519.X25519(k.Material, curve25519.Basepoint)
 		if err != nil {
-			// Only a low-order scalar fails, and a 32-byte secret never is one.
+			// X25519 fails only for an all-zero product, and a clamped
+			// scalar is never a multiple of the base point's order.
 			panic(err)
 		}
 		return Key{BoxPublic, k.Name, k.Revision, pub}
