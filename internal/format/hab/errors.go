@@ -20,7 +20,9 @@ const (
 )
 
 // ArchiveError reports a .hart that cannot be read. It wraps an
-// errs.Invalid error carrying Msg, and its cause when there is one.
+// errs.Invalid error carrying Msg, and its cause when there is one. Its
+// causes describe only the archive (the decoders' and this package's own
+// messages), so Error() is as safe to show to clients as Msg.
 type ArchiveError struct {
 	Stage Stage
 	Msg   string // safe to show to clients

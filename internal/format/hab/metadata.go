@@ -14,6 +14,22 @@ const (
 	Native   PackageType = "native"
 )
 
+// Title returns the type as Builder's JSON spells it: "Standard" or
+// "Native".
+func (t PackageType) Title() string {
+	if t == "" {
+		return ""
+	}
+	return strings.ToUpper(string(t[:1])) + string(t[1:])
+}
+
+// IsAService applies Builder's heuristic for the is_a_service field of
+// package JSON: the MANIFEST mentions pkg_exposes, pkg_binds or
+// pkg_exports.
+func IsAService(manifest string) bool {
+	return strings.Contains(manifest, "pkg_exposes") || strings.Contains(manifest, "pkg_binds") || strings.Contains(manifest, "pkg_exports")
+}
+
 // MaxMetadataSize bounds each metadata file read from an archive.
 const MaxMetadataSize = 1 << 20
 

@@ -97,3 +97,27 @@ func TestWritePayloadShortBody(t *testing.T) {
 		t.Error("WritePayload accepted a body shorter than its size")
 	}
 }
+
+func TestPackageTypeTitle(t *testing.T) {
+	t.Parallel()
+	for pt, want := range map[PackageType]string{Standard: "Standard", Native: "Native", "": ""} {
+		if got := pt.Title(); got != want {
+			t.Errorf("%q.Title() = %q, want %q", pt, got, want)
+		}
+	}
+}
+
+func TestIsAService(t *testing.T) {
+	t.Parallel()
+	for manifest, want := range map[string]bool{
+		"* __pkg_exposes__: 6379":             true,
+		"pkg_binds=([db]=port)":               true,
+		"* __pkg_exports__: port=port":        true,
+		"# core/glibc\n\n* __Version__: 2.27": false,
+		"":                                    false,
+	} {
+		if got := IsAService(manifest); got != want {
+			t.Errorf("IsAService(%q) = %v", manifest, got)
+		}
+	}
+}
