@@ -105,6 +105,9 @@ func signHeader(key Key, payloadDigest string) (Header, error) {
 	if key.Type != SigSecret || len(key.Material) != ed25519.PrivateKeySize {
 		return Header{}, errs.E(errs.Invalid, "signing needs a %s key", SigSecret)
 	}
+	if b, err := hex.DecodeString(payloadDigest); err != nil || len(b) != 32 || hex.EncodeToString(b) != payloadDigest {
+		return Header{}, errs.E(errs.Invalid, "payload digest %s is not 64 lowercase hex digits", quote(payloadDigest))
+	}
 	msg := []byte(payloadDigest)
 	sig := ed25519.Sign(ed25519.PrivateKey(key.Material), msg)
 	return Header{KeyName: key.NameWithRevision(), Signature: append(sig, msg...)}, nil

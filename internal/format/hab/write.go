@@ -84,7 +84,9 @@ func WritePayload(w io.Writer, m Metadata, files []File, mtime time.Time) (strin
 }
 
 // WriteHeader writes the header of a .hart whose payload has the given
-// digest, signed with a SIG-SEC-1 key. The payload must follow it.
+// digest (64 lowercase hex digits, as WritePayload returns), signed with a
+// SIG-SEC-1 key. The payload must follow it. A wrong key type or digest
+// gives an error wrapping errs.Invalid.
 func WriteHeader(w io.Writer, key Key, payloadDigest string) error {
 	h, err := signHeader(key, payloadDigest)
 	if err != nil {

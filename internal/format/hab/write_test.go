@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ulikunitz/xz"
+
+	"wharf/internal/errs"
 )
 
 func TestWritePayloadLayout(t *testing.T) {
@@ -118,6 +120,29 @@ func TestIsAService(t *testing.T) {
 	} {
 		if got := IsAService(manifest); got != want {
 			t.Errorf("IsAService(%q) = %v", manifest, got)
+		}
+	}
+}
+
+func TestWriteHeaderInvalid(t *testing.T) {
+	t.Parallel()
+	pub, sec := signingPair(t, "o")
+	good := strings.Repeat("0a", 32)
+	if err := WriteHeader(io.Discard, sec, good); err != nil {
+		t.Fatalf("WriteHeader: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		key    Key
+		digest string
+	}{
+		"public key": {pub, good},
+		"uppercase":  {sec, strings.ToUpper(good)},
+		"short":      {sec, good[2:]},
+		"not hex":    {sec, "zz" + good[2:]},
+		"empty":      {sec, ""},
+	} {
+		if err := WriteHeader(io.Discard, tc.key, tc.digest); !errs.Is(err, errs.Invalid) {
+			t.Errorf("%s: WriteHeader = %v, want invalid", name, err)
 		}
 	}
 }
