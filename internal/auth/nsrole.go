@@ -22,8 +22,8 @@ const (
 
 // NamespaceRole returns p's role in the namespace named name: a person is
 // the admin of their own namespace; in an organisation the highest role
-// of the teams the user (or robot) is in counts; a superuser is admin
-// everywhere. An OAuth token caps it: admin needs org:admin (or user:admin
+// of the teams the user (or robot) is in counts, a robot's capped at
+// CreatorRole; a superuser is admin everywhere. An OAuth token caps it: admin needs org:admin (or user:admin
 // for one's own namespace), creating needs repo:create, super:user lets a
 // superuser's power through. Errors: errs.NotFound when the namespace does
 // not exist; store failures. A disabled caller has NoRole.
@@ -55,6 +55,12 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 		}
 		for _, t := range teams {
 			role = max(role, NamespaceRole(teamRank(t)))
+		}
+		if u.Robot {
+			// A robot in an admin team administers the organisation's
+			// repositories (RepoRole), never the organisation itself:
+			// its robots' tokens, teams and settings are for people.
+			role = min(role, CreatorRole)
 		}
 	}
 	if p.Restricted {
