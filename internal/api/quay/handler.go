@@ -1,6 +1,7 @@
 package quay
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -180,6 +181,20 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptionalBody is decodeBody for endpoints whose body may be left
+// out: an empty body leaves v as it is.
+func decodeOptionalBody(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return requestError("could not read the request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeBody(r, v)
+}
+
 // truthy reads a boolean query parameter the way Quay does: anything but
 // "false", "0", "null" and "" (in any case) is true; absent is def.
 func truthy(r *http.Request, name string, def bool) bool {
@@ -197,11 +212,16 @@ func truthy(r *http.Request, name string, def bool) bool {
 // record writes a usage-log entry; a failure is logged, not answered,
 // because the action has happened.
 func (h *Handler) record(r *http.Request, c *call, e audit.Entry) {
-	if h.opt.Audit == nil {
+	e.PerformerID, e.IP = c.p.UserID, c.ip
+	recordEntry(r, h.opt, e)
+}
+
+// recordEntry writes e to the usage log of opt, logging a failure.
+func recordEntry(r *http.Request, opt Options, e audit.Entry) {
+	if opt.Audit == nil {
 		return
 	}
-	e.PerformerID, e.IP = c.p.UserID, c.ip
-	if err := h.opt.Audit.Record(r.Context(), e); err != nil {
-		h.opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
+	if err := opt.Audit.Record(r.Context(), e); err != nil {
+		opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
 	}
 }

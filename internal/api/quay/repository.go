@@ -141,7 +141,7 @@ func (h *Handler) starredAmong(r *http.Request, c *call, f meta.RepoFilter) (map
 func (h *Handler) repoListItem(r *http.Request, c *call, repo meta.Repository, stars map[int64]bool) (map[string]any, error) {
 	item := map[string]any{
 		"namespace":   meta.NamespaceOf(repo.Name),
-		"name":        shortName(repo),
+		"name":        shortRepoName(repo.Name),
 		"description": repo.Description,
 		"is_public":   repo.Public,
 		"kind":        repoKindImage,
@@ -251,6 +251,6 @@ func (h *Handler) createRepo(w http.ResponseWriter, r *http.Request, c *call) er
 	}
 	h.record(r, c, audit.Entry{Kind: "create_repo", NamespaceID: ns.ID, RepoID: repo.ID, Metadata: repoMeta(repo, nil)})
 	return writeJSON(w, http.StatusCreated, map[string]any{
-		"namespace": ns.Name, "name": shortName(repo), "kind": repoKindImage,
+		"namespace": ns.Name, "name": shortRepoName(repo.Name), "kind": repoKindImage,
 	})
 }

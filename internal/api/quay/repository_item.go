@@ -31,7 +31,7 @@ func (h *Handler) getRepo(w http.ResponseWriter, r *http.Request, c *call) error
 	}
 	body := map[string]any{
 		"namespace":        a.ns.Name,
-		"name":             shortName(a.repo),
+		"name":             shortRepoName(a.repo.Name),
 		"kind":             repoKindImage,
 		"description":      a.repo.Description,
 		"is_public":        a.repo.Public,
