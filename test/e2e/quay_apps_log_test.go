@@ -19,8 +19,8 @@ import (
 func TestQuayAppsUsageLog(t *testing.T) {
 	e := newEnv(t, backends[0].opt)
 	owner, grantee := e.newUser(t, false), e.newUser(t, false)
-	org := makeOrg(t, owner)
-	c := apiAs(owner)
+	org := owner.createOrg(t)
+	c := owner.basic()
 	a := makeApp(t, c, org, "https://client.example/cb")
 	item := "/api/v1/organization/" + org + "/applications/" + a.ClientID
 	c.do(t, http.MethodPut, item, mustJSON(t, map[string]any{
@@ -30,7 +30,7 @@ func TestQuayAppsUsageLog(t *testing.T) {
 	var secret oauthApp
 	c.do(t, http.MethodGet, item, nil).want(t, http.StatusOK).decode(t, &secret)
 	tok := c.do(t, http.MethodPost, item+"/tokens", mustJSON(t, map[string]any{"name": "ci", "scope": "repo:read"})).
-		want(t, http.StatusOK).object(t)
+		want(t, http.StatusOK).jsonObject(t)
 	c.do(t, http.MethodDelete, item+"/tokens/"+tok["uuid"].(string), nil).want(t, http.StatusNoContent)
 	oauthToken(t, e, secret, grantee, "repo:read")
 	exchange(t, e, codeForm(secret, codeFor(t, e, secret, grantee, "user:read"))).want(t, http.StatusOK)

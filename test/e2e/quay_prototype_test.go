@@ -67,7 +67,7 @@ func testQuayPrototype(t *testing.T, e *env) {
 		map[string]any{"role": "read", "delegate": map[string]any{"kind": "user", "name": "nosuchuser1"}},
 		map[string]any{"role": "read", "delegate": map[string]any{"kind": "team", "name": "readers"}, "activating_user": map[string]any{"name": "nosuchuser1"}},
 	} {
-		oc.ownerC.quayDo(t, http.MethodPost, path, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.ownerC.quayDo(t, http.MethodPost, path, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
 
 	// Only the activating user's repositories get the user prototype.
@@ -98,11 +98,11 @@ func testQuayPrototype(t *testing.T, e *env) {
 		t.Errorf("changed prototype: %+v", changed)
 	}
 	for _, bad := range []any{nil, map[string]any{}, map[string]any{"role": "boss"}} {
-		oc.ownerC.quayDo(t, http.MethodPut, path+"/"+team.ID, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.ownerC.quayDo(t, http.MethodPut, path+"/"+team.ID, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	oc.ownerC.quayDo(t, http.MethodPut, path+"/nosuchid", map[string]any{"role": "read"}).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"/nosuchid", map[string]any{"role": "read"}).wantProblem(t, http.StatusNotFound, "not_found", "")
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	oc.ownerC.quayDo(t, http.MethodGet, path, nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Prototypes) != 1 || list.Prototypes[0].Role != "admin" {
 		t.Errorf("prototypes after changes: %+v", list)
@@ -114,8 +114,8 @@ func testQuayPrototype(t *testing.T, e *env) {
 	oc.other.basic().quayDo(t, http.MethodPost, "organization/"+org2+"/prototypes", map[string]any{
 		"role": "read", "delegate": map[string]any{"kind": "team", "name": "owners"},
 	}).want(t, http.StatusOK).decode(t, &foreign)
-	oc.ownerC.quayDo(t, http.MethodPut, path+"/"+foreign.ID, map[string]any{"role": "admin"}).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+foreign.ID, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"/"+foreign.ID, map[string]any{"role": "admin"}).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+foreign.ID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	testQuayPrototypeAccess(t, e, oc, team.ID)
 }
@@ -166,9 +166,9 @@ func testQuayPrototypeAccess(t *testing.T, e *env, oc *orgCast, id string) {
 							r.decode(t, &created)
 						}
 					case who.supr:
-						r.quayProblem(t, http.StatusNotFound, "not_found")
+						r.wantProblem(t, http.StatusNotFound, "not_found", "")
 					default:
-						r.quayDenied(t, who.anon)
+						r.wantRefused(t, who.anon)
 					}
 				}
 			}

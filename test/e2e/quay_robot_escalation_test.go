@@ -15,8 +15,8 @@ func TestQuayRobotAdministersNothing(t *testing.T) {
 	forEachBackendNoServer(t, func(t *testing.T, b backend) {
 		e := newEnv(t, b.opt)
 		owner, other := e.newUser(t, false), e.newUser(t, false)
-		org := makeOrg(t, owner)
-		oc := apiAs(owner)
+		org := owner.createOrg(t)
+		oc := owner.basic()
 		botName, bot := makeOrgRobot(t, owner, org, "ci")
 		makeOrgRobot(t, owner, org, "deploy")
 		oc.do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/owners/members/"+botName, nil).want(t, http.StatusOK)

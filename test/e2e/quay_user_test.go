@@ -20,8 +20,8 @@ func TestQuayUser(t *testing.T) {
 			t.Run("sign-up off", func(t *testing.T) {
 				e.anon().quayDo(t, http.MethodPost, "user/", map[string]any{
 					"username": "newcomer", "password": "long enough password", "email": "n@example.com",
-				}).quayProblem(t, http.StatusNotFound, "not_found")
-				e.anon().quayDo(t, http.MethodGet, "users/newcomer", nil).quayMessage(t, http.StatusNotFound)
+				}).wantProblem(t, http.StatusNotFound, "not_found", "")
+				e.anon().quayDo(t, http.MethodGet, "users/newcomer", nil).wantMessage(t, http.StatusNotFound, "")
 			})
 			opt := b.opt
 			opt.Env = append(slices.Clone(opt.Env), "WHARF_SIGN_UP=true")
@@ -49,7 +49,7 @@ type userView struct {
 
 func testQuayUserSelf(t *testing.T, e *env) {
 	oc := newOrgCast(t, e)
-	doc := e.anon().quayDo(t, http.MethodGet, "user/", nil).quayProblem(t, http.StatusUnauthorized, "invalid_token")
+	doc := e.anon().quayDo(t, http.MethodGet, "user/", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "").jsonObject(t)
 	if doc["session_required"] != false {
 		t.Errorf("anonymous GET /user/: %v", doc)
 	}
@@ -93,14 +93,14 @@ func testQuayUserSelf(t *testing.T, e *env) {
 	if v.Username != oc.owner.name || v.Email != nil || v.IsMe != nil || v.Organizations == nil {
 		t.Errorf("view through a pull token: %+v", v)
 	}
-	oc.robotC.quayDo(t, http.MethodGet, "user/", nil).quayDenied(t, false)
+	oc.robotC.quayDo(t, http.MethodGet, "user/", nil).wantRefused(t, false)
 	e.withAuth("Bearer nosuchtoken00000000000000000000000000").quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
 }
 
 func testQuayUserOthers(t *testing.T, e *env) {
 	alice, bob := e.newUser(t, false), e.newUser(t, true)
 	for _, c := range []*client{e.anon(), bob.basic()} {
-		v := c.quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).object(t)
+		v := c.quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).jsonObject(t)
 		ks := keys(v)
 		slices.Sort(ks)
 		want := []string{"anonymous", "avatar", "username"}
@@ -116,9 +116,9 @@ func testQuayUserOthers(t *testing.T, e *env) {
 	if v.Email == nil || v.IsMe == nil || !*v.IsMe {
 		t.Errorf("alice's own view: %+v", v)
 	}
-	alice.basic().quayDo(t, http.MethodGet, "users/nosuchuser1", nil).quayMessage(t, http.StatusNotFound)
+	alice.basic().quayDo(t, http.MethodGet, "users/nosuchuser1", nil).wantMessage(t, http.StatusNotFound, "")
 	org := alice.createOrg(t)
-	alice.basic().quayDo(t, http.MethodGet, "users/"+org, nil).quayMessage(t, http.StatusNotFound)
+	alice.basic().quayDo(t, http.MethodGet, "users/"+org, nil).wantMessage(t, http.StatusNotFound, "")
 }
 
 func testQuaySignUp(t *testing.T, e *env) {
@@ -133,9 +133,9 @@ func testQuaySignUp(t *testing.T, e *env) {
 		{"username": "Bad Name", "password": "longenough1", "email": "x@example.com"},
 		{"username": name, "password": "longenough1", "email": "nope"},
 	} {
-		e.anon().quayDo(t, http.MethodPost, "user/", bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		e.anon().quayDo(t, http.MethodPost, "user/", bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	e.anon().quayDo(t, http.MethodPost, "user/", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	e.anon().quayDo(t, http.MethodPost, "user/", nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	body["password"] = "correct-horse"
 	var v userView
 	e.anon().quayDo(t, http.MethodPost, "user/", body).want(t, http.StatusOK).decode(t, &v)
@@ -147,11 +147,11 @@ func testQuaySignUp(t *testing.T, e *env) {
 	if v.Username != name {
 		t.Errorf("signed in as %q", v.Username)
 	}
-	doc := e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	doc := e.anon().quayDo(t, http.MethodPost, "user/", body).wantProblem(t, http.StatusBadRequest, "invalid_request", "").jsonObject(t)
 	if doc["detail"] != "The username already exists" {
 		t.Errorf("duplicate sign-up: %v", doc)
 	}
 	org := u.createOrg(t)
 	body["username"] = org
-	e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	e.anon().quayDo(t, http.MethodPost, "user/", body).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 }
