@@ -25,7 +25,11 @@ func TestQuayUser(t *testing.T) {
 			})
 			opt := b.opt
 			opt.Env = append(slices.Clone(opt.Env), "WHARF_SIGN_UP=true")
-			t.Run("sign-up on", func(t *testing.T) { testQuaySignUp(t, newEnv(t, opt)) })
+			t.Run("sign-up on", func(t *testing.T) {
+				e := newEnv(t, opt)
+				testQuaySignUp(t, e)
+				testQuaySignUpInvites(t, e)
+			})
 		})
 	}
 }
@@ -154,4 +158,36 @@ func testQuaySignUp(t *testing.T, e *env) {
 	org := u.createOrg(t)
 	body["username"] = org
 	e.anon().quayDo(t, http.MethodPost, "user/", body).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+}
+
+// testQuaySignUpInvites checks that with sign-up on, where anyone may
+// claim any e-mail address, an invitation of an address is not shown to
+// whoever claims it: the organisation's admin hands its code out, and a
+// person with that address accepts it with the code.
+func testQuaySignUpInvites(t *testing.T, e *env) {
+	owner := e.newUser(t, false)
+	org := owner.createOrg(t)
+	addr := testserver.RandomName("victim") + "@example.com"
+	inv := owner.basic().quayDo(t, http.MethodPut, "organization/"+org+"/team/owners/invite/"+addr, nil).
+		want(t, http.StatusOK).jsonObject(t)
+	code, _ := inv["code"].(string)
+	if code == "" {
+		t.Fatalf("the admin's view of an e-mail invitation has no code: %v", inv)
+	}
+	name := testserver.RandomName("s")
+	e.anon().quayDo(t, http.MethodPost, "user/", map[string]any{"username": name, "password": "correct-horse", "email": addr}).
+		want(t, http.StatusOK)
+	claimer := &user{e: e, name: name, pass: "correct-horse"}
+	var n struct {
+		Notifications []map[string]any `json:"notifications"`
+	}
+	claimer.basic().quayDo(t, http.MethodGet, "user/notifications", nil).want(t, http.StatusOK).decode(t, &n)
+	if len(n.Notifications) != 0 {
+		t.Fatalf("an address claimed at sign-up shows the invitation: %v", n.Notifications)
+	}
+	// Someone without the address cannot use the code; the address's
+	// holder can.
+	e.newUser(t, false).basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	claimer.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).want(t, http.StatusOK)
+	owner.basic().quayDo(t, http.MethodGet, "organization/"+org+"/members/"+name, nil).want(t, http.StatusOK)
 }

@@ -124,8 +124,9 @@ func (h *Handler) listTeamPermissions(w http.ResponseWriter, r *http.Request, c 
 	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
 }
 
-// invitation returns the caller's pending invitation with code; another
-// person's or a missing one is 404.
+// invitation returns the caller's pending invitation with code, naming
+// them or their e-mail address; another person's or a missing one is
+// 404.
 func (h *Handler) invitation(r *http.Request, c *call) (meta.User, invitationInfo, error) {
 	if err := c.accountAdmin(); err != nil {
 		return meta.User{}, invitationInfo{}, err
@@ -134,7 +135,7 @@ func (h *Handler) invitation(r *http.Request, c *call) (meta.User, invitationInf
 	if err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}
-	is, err := h.opt.Accounts.UserInvitations(r.Context(), u)
+	is, err := h.opt.Accounts.UserInvitations(r.Context(), u, true)
 	if err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}
