@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+
+	"wharf/internal/testserver"
 )
 
 func TestQuayAppTokens(t *testing.T) {
@@ -120,21 +122,32 @@ func testAppTokenAccess(t *testing.T, e *env) {
 	e.anon().do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, true)
 	e.anon().do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, true)
 
-	// An application-specific token is for registry logins: it does not
-	// manage tokens, and neither does an API token limited to a
-	// repository.
+	// An application-specific token is for registry logins only: the API
+	// refuses it as a credential (401), whether sent as a bearer token or
+	// as the password of "$app", so it cannot create organisations,
+	// robots or applications beyond the registry.
 	for name, authz := range map[string]string{
-		"app token":        "Bearer " + *tok.TokenCode,
-		"repository token": "Bearer " + u.apiToken(t, "repository:"+u.name+"/x:pull"),
+		"bearer": "Bearer " + *tok.TokenCode,
+		"$app":   basicAuth("$app", *tok.TokenCode),
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run("app token as "+name, func(t *testing.T) {
 			c := e.withAuth(authz)
-			c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, false)
-			c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, false)
-			c.do(t, http.MethodGet, item, nil).wantRefused(t, false)
-			c.do(t, http.MethodDelete, item, nil).wantRefused(t, false)
+			c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).
+				wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodDelete, item, nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodGet, "/api/v1/user/", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPost, "/api/v1/organization/", mustJSON(t, map[string]any{"name": testserver.RandomName("org")})).
+				wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPut, "/api/v1/user/robots/viaapp", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
 		})
 	}
+	// An API token limited to a repository does not manage tokens.
+	c := e.withAuth("Bearer " + u.apiToken(t, "repository:"+u.name+"/x:pull"))
+	c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, false)
+	c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, false)
+	c.do(t, http.MethodGet, item, nil).wantRefused(t, false)
+	c.do(t, http.MethodDelete, item, nil).wantRefused(t, false)
 	// Robots have no application-specific tokens.
 	org := u.createOrg(t)
 	_, robot := makeOrgRobot(t, u, org, "bot")

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"wharf/internal/audit"
-	"wharf/internal/auth"
 	"wharf/internal/meta"
 )
 
@@ -17,20 +16,6 @@ func (h *Handler) appTokenRoutes() []route {
 		{http.MethodGet, "user/apptoken/{token_uuid}", h.getUserAppToken},
 		{http.MethodDelete, "user/apptoken/{token_uuid}", h.revokeUserAppToken},
 	}
-}
-
-// userAdmin refuses callers who may not administer their own account:
-// the anonymous caller (401); robots, credentials limited to
-// repositories, application-specific tokens (they are for registry
-// logins) and OAuth tokens without user:admin (403).
-func userAdmin(c *call) error {
-	switch {
-	case c.p.Anonymous():
-		return unauthorized()
-	case c.p.Robot, c.p.Restricted, c.p.Method == auth.ByAppToken, c.p.Caps != nil && !c.p.Caps.UserAdmin:
-		return forbidden()
-	}
-	return nil
 }
 
 // appTokenView is Quay's view of an application-specific token; code is
@@ -55,7 +40,7 @@ func appTokenLog(kind string, t meta.Token) audit.Entry {
 
 // listUserAppTokens answers GET /user/apptoken[?expiring=…].
 func (h *Handler) listUserAppTokens(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	var only any
@@ -76,7 +61,7 @@ func (h *Handler) listUserAppTokens(w http.ResponseWriter, r *http.Request, c *c
 // createUserAppToken answers POST /user/apptoken: 200 with the new token
 // and its secret, as Quay does.
 func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	var body struct {
@@ -99,7 +84,7 @@ func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *
 // getUserAppToken answers GET /user/apptoken/{token_uuid}: one of the
 // caller's own tokens with its secret; anyone else's is 404.
 func (h *Handler) getUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	t, err := h.opt.Accounts.AppToken(r.Context(), c.p.UserID, c.vars["token_uuid"])
@@ -115,7 +100,7 @@ func (h *Handler) getUserAppToken(w http.ResponseWriter, r *http.Request, c *cal
 
 // revokeUserAppToken answers DELETE /user/apptoken/{token_uuid}.
 func (h *Handler) revokeUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	t, err := h.opt.Accounts.RevokeAppToken(r.Context(), c.p.UserID, c.vars["token_uuid"])

@@ -90,7 +90,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 
 // authenticate reads the caller's credentials: a bearer OAuth access
 // token or API token, or Basic credentials. Wrong credentials are a 401;
-// none is the anonymous caller.
+// none is the anonymous caller. Application-specific tokens are for
+// registry logins only, as in Quay: the API refuses them (401), so that a
+// password handed to a build tool does not administer the account.
 func (h *Handler) authenticate(r *http.Request) (auth.Principal, error) {
 	c, err := auth.ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
@@ -103,6 +105,10 @@ func (h *Handler) authenticate(r *http.Request) (auth.Principal, error) {
 	p, err := h.opt.Accounts.Authenticate(r.Context(), c)
 	if errs.Is(err, errs.Unauthenticated) {
 		return auth.Principal{}, &apiError{status: http.StatusUnauthorized, typ: typeInvalidToken, detail: errs.Message(err)}
+	}
+	if err == nil && p.Method == auth.ByAppToken {
+		return auth.Principal{}, &apiError{status: http.StatusUnauthorized, typ: typeInvalidToken,
+			detail: "application-specific tokens are for registry logins"}
 	}
 	return p, err
 }
