@@ -258,6 +258,14 @@ func testOAuthScopes(t *testing.T, e *env, a oauthApp, org string) {
 	e.withAuth("Bearer "+read).do(t, http.MethodGet, "/api/v1/user/", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
 	userAdmin := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:admin"))
 	userAdmin.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK)
+	// An application-specific token carries every registry right of its
+	// user, so a token hands one out only when its own scopes cover them.
+	newApp := func() any { return mustJSON(t, map[string]any{"title": "from oauth"}) }
+	userAdmin.do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	e.withAuth("Bearer "+oauthToken(t, e, a, u, "user:admin repo:write repo:create")).
+		do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	e.withAuth("Bearer "+oauthToken(t, e, a, u, "user:admin repo:admin repo:create")).
+		do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).want(t, http.StatusOK)
 	// u is no admin of the application's organisation: org:admin does
 	// not make him one.
 	e.withAuth("Bearer "+orgAdmin).do(t, http.MethodGet, "/api/v1/organization/"+org+"/applications", nil).
