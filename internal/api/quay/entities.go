@@ -36,7 +36,7 @@ func (h *Handler) searchTeamsAndRobots(ctx context.Context, c *call, query strin
 		}
 		teams[t.ID] = true
 		out = append(out, map[string]any{"kind": "team", "name": t.Name, "organization": namespaceEntity(org),
-			"avatar": avatar(t.Name, "team", ""), "score": scoreTeam, "href": "/organization/" + org.Name + "/teams/" + t.Name})
+			"avatar": teamAvatar(t), "score": scoreTeam, "href": "/organization/" + org.Name + "/teams/" + t.Name})
 	}
 	for _, t := range mine {
 		org, err := h.opt.Accounts.SearchNamespaceByID(ctx, t.NamespaceID)

@@ -125,7 +125,7 @@ func (h *Handler) addRobotReach(r *http.Request, rb auth.Robot, v map[string]any
 	}
 	ts := make([]map[string]any, 0, len(teams))
 	for _, t := range teams {
-		ts = append(ts, map[string]any{"name": t.Name, "avatar": avatar(t.Name, "team", "")})
+		ts = append(ts, map[string]any{"name": t.Name, "avatar": teamAvatar(t)})
 	}
 	repos := make([]string, 0, len(ps))
 	for _, p := range ps {

@@ -97,7 +97,7 @@ func repoResult(repo meta.Repository, ns meta.Namespace) map[string]any {
 		"kind":        "repository",
 		"title":       "repo",
 		"namespace":   namespaceEntity(ns),
-		"name":        strings.TrimPrefix(repo.Name, ns.Name+"/"),
+		"name":        shortRepoName(repo.Name),
 		"description": repo.Description,
 		"is_public":   repo.Public && ns.Public,
 		"score":       scoreRepository,
