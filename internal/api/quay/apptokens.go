@@ -34,8 +34,10 @@ func appTokenView(t meta.Token, code string) map[string]any {
 	return v
 }
 
-func appTokenLog(kind string, t meta.Token) audit.Entry {
-	return audit.Entry{Kind: kind, Metadata: map[string]any{"app_specific_token_title": t.Name, "app_specific_token": t.UUID}}
+// appTokenLog is a usage-log entry about a token of the user whose
+// namespace is nsID, filed there as Quay files it.
+func appTokenLog(kind string, nsID int64, t meta.Token) audit.Entry {
+	return audit.Entry{Kind: kind, NamespaceID: nsID, Metadata: map[string]any{"app_specific_token_title": t.Name, "app_specific_token": t.UUID}}
 }
 
 // listUserAppTokens answers GET /user/apptoken[?expiring=…].
@@ -79,11 +81,15 @@ func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *
 	if body.Title == nil {
 		return requestError("'title' is a required property")
 	}
+	u, err := h.caller(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	secret, t, err := h.opt.Accounts.CreateAppToken(r.Context(), c.p.UserID, *body.Title, 0)
 	if err != nil {
 		return err
 	}
-	h.record(r, c, appTokenLog("create_app_specific_token", t))
+	h.record(r, c, appTokenLog("create_app_specific_token", u.NamespaceID, t))
 	return writeJSON(w, http.StatusOK, map[string]any{"token": appTokenView(t, secret)})
 }
 
@@ -109,10 +115,14 @@ func (h *Handler) revokeUserAppToken(w http.ResponseWriter, r *http.Request, c *
 	if err := c.accountAdmin(); err != nil {
 		return err
 	}
+	u, err := h.caller(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	t, err := h.opt.Accounts.RevokeAppToken(r.Context(), c.p.UserID, c.vars["token_uuid"])
 	if err != nil {
 		return err
 	}
-	h.record(r, c, appTokenLog("revoke_app_specific_token", t))
+	h.record(r, c, appTokenLog("revoke_app_specific_token", u.NamespaceID, t))
 	return writeJSON(w, http.StatusNoContent, nil)
 }
