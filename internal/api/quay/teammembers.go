@@ -114,14 +114,7 @@ func (h *Handler) listTeamPermissions(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, map[string]any{
-			"repository": map[string]any{"name": shortRepoName(p.RepoName), "is_public": p.Public},
-			"role":       p.Role,
-		})
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"permissions": repoPermissionsView(ps)})
 }
 
 // invitation returns the caller's pending invitation with code, naming

@@ -92,3 +92,16 @@ func shortNames(full []string) []string {
 	}
 	return out
 }
+
+// repoPermissionsView lists the repository permissions of a robot or a
+// team as Quay does: {"repository": {name, is_public}, "role"}.
+func repoPermissionsView(ps []meta.Permission) []map[string]any {
+	out := make([]map[string]any, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, map[string]any{
+			"repository": map[string]any{"name": shortRepoName(p.RepoName), "is_public": p.Public},
+			"role":       p.Role,
+		})
+	}
+	return out
+}
