@@ -258,6 +258,9 @@ func testOAuthScopes(t *testing.T, e *env, a oauthApp, org string) {
 	e.withAuth("Bearer "+read).do(t, http.MethodGet, "/api/v1/user/", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
 	userAdmin := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:admin"))
 	userAdmin.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK)
+	// Starring is account administration in Quay: user:admin, also to list.
+	userRead.do(t, http.MethodGet, "/api/v1/user/starred", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	userAdmin.do(t, http.MethodGet, "/api/v1/user/starred", nil).want(t, http.StatusOK)
 	// An application-specific token carries every registry right of its
 	// user, so a token hands one out only when its own scopes cover them.
 	newApp := func() any { return mustJSON(t, map[string]any{"title": "from oauth"}) }

@@ -50,19 +50,15 @@ func (h *Handler) orgAdmin(ctx context.Context, c *call, name string) (meta.Name
 }
 
 // accountAdmin refuses callers who may not act for their own account as a
-// whole, as Quay's user:admin endpoints do; see account.
-func (c *call) accountAdmin() error { return c.account(true) }
-
-// account refuses callers who may not read (admin false) or change
-// (admin true) their own account: the anonymous caller (401), robots,
-// credentials restricted to some repositories and OAuth tokens without
-// user:read or user:admin (403).
-func (c *call) account(admin bool) error {
+// whole, as Quay's user:admin endpoints do: the anonymous caller (401),
+// robots, credentials restricted to some repositories and OAuth tokens
+// without user:admin (403).
+func (c *call) accountAdmin() error {
 	switch {
 	case c.p.Anonymous():
 		return unauthorized()
 	case c.p.Robot, !c.p.PermitsResource(auth.GrantNamespace, "", auth.Admin),
-		c.p.Caps != nil && (!c.p.Caps.UserRead || admin && !c.p.Caps.UserAdmin):
+		c.p.Caps != nil && !c.p.Caps.UserAdmin:
 		return forbidden()
 	}
 	return nil

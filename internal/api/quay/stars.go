@@ -21,7 +21,7 @@ func (h *Handler) starRoutes() []route {
 // listStarred answers GET /api/v1/user/starred: the starred repositories
 // the caller may still see, paged as the repository list.
 func (h *Handler) listStarred(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := c.account(false); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	rs, err := h.opt.Artifacts.VisibleRepos(r.Context(), meta.RepoFilter{
@@ -66,7 +66,7 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
 	case b.Repository == nil:
 		return requestError("'repository' is a required property")
 	}
-	if err := c.account(true); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	c.vars = map[string]string{"repository": *b.Namespace + "/" + *b.Repository}
@@ -86,7 +86,7 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
 // unstar answers DELETE /api/v1/user/starred/{repository}: 204 whether or
 // not the repository exists or was starred.
 func (h *Handler) unstar(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := c.account(true); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	repo, err := h.opt.Artifacts.Repo(r.Context(), oci.RepoType, c.vars["repository"])
