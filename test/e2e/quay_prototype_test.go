@@ -180,3 +180,57 @@ func testQuayPrototypeAccess(t *testing.T, e *env, oc *orgCast, id string) {
 		t.Errorf("prototypes after the matrix: %+v", list)
 	}
 }
+
+// TestQuayPrototypeOnPush checks that default permissions apply to a
+// repository created by a push to the registry, as to one created
+// through the API: the pusher becomes its admin and each matching
+// prototype's delegate gets its role.
+func TestQuayPrototypeOnPush(t *testing.T) {
+	forEachBackendNoServer(t, func(t *testing.T, b backend) {
+		e := newEnv(t, b.opt)
+		owner, creator, reader := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
+		org := owner.createOrg(t)
+		oc := owner.basic()
+		oc.putTeam(t, org, "builders", "creator")
+		oc.putTeam(t, org, "readers", "member")
+		oc.join(t, org, "builders", creator)
+		oc.join(t, org, "readers", reader)
+		protos := "organization/" + org + "/prototypes"
+		oc.quayDo(t, http.MethodPost, protos, map[string]any{
+			"role": "write", "delegate": map[string]any{"name": "readers", "kind": "team"},
+		}).want(t, http.StatusOK)
+		oc.quayDo(t, http.MethodPost, protos, map[string]any{
+			"role": "read", "delegate": map[string]any{"name": reader.name, "kind": "user"},
+			"activating_user": map[string]any{"name": owner.name},
+		}).want(t, http.StatusOK)
+
+		repo := org + "/pushed"
+		_, rc := e.basicRegistryLogin(t, creator.name, creator.pass, scope(repo, "pull,push"))
+		if rc == nil {
+			t.Fatal("the creator could not log in to push")
+		}
+		pushedImage(t, rc, repo, "v1")
+
+		var teams struct {
+			Permissions map[string]struct{ Role string } `json:"permissions"`
+		}
+		oc.quayDo(t, http.MethodGet, "repository/"+repo+"/permissions/team/", nil).want(t, http.StatusOK).decode(t, &teams)
+		if p, ok := teams.Permissions["readers"]; !ok || p.Role != "write" || len(teams.Permissions) != 1 {
+			t.Errorf("team permissions of the pushed repository: %+v", teams.Permissions)
+		}
+		var users struct {
+			Permissions map[string]struct{ Role string } `json:"permissions"`
+		}
+		oc.quayDo(t, http.MethodGet, "repository/"+repo+"/permissions/user/", nil).want(t, http.StatusOK).decode(t, &users)
+		if p := users.Permissions[creator.name]; p.Role != "admin" {
+			t.Errorf("the pusher's permission: %+v", users.Permissions)
+		}
+		if _, ok := users.Permissions[reader.name]; ok {
+			t.Errorf("a prototype for another activating user applied: %+v", users.Permissions)
+		}
+		// The readers team writes through the default permission.
+		if got := registryActions(t, e, basicAuth(reader.name, reader.pass), repo, "pull,push"); !slices.Equal(got, []string{"pull", "push"}) {
+			t.Errorf("a reader's actions on the pushed repository: %v", got)
+		}
+	})
+}
