@@ -39,7 +39,7 @@ func (h *Handler) searchTeamsAndRobots(ctx context.Context, c *call, query strin
 			"avatar": teamAvatar(t), "score": scoreTeam, "href": "/organization/" + org.Name + "/teams/" + t.Name})
 	}
 	for _, t := range mine {
-		org, err := h.opt.Accounts.NamespaceByID(ctx, t.NamespaceID)
+		org, err := h.opt.Accounts.NamespaceWithID(ctx, t.NamespaceID)
 		if err != nil {
 			return nil, err
 		}

@@ -83,7 +83,7 @@ func (n *namespaces) get(ctx context.Context, id int64) (meta.Namespace, error) 
 	if ns, ok := n.byID[id]; ok {
 		return ns, nil
 	}
-	ns, err := n.h.opt.Accounts.NamespaceByID(ctx, id)
+	ns, err := n.h.opt.Accounts.NamespaceWithID(ctx, id)
 	if err != nil {
 		return meta.Namespace{}, err
 	}
