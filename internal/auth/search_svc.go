@@ -69,13 +69,3 @@ func (s *Service) SearchTeams(ctx context.Context, org meta.Namespace, prefix st
 	}
 	return out, nil
 }
-
-// NamespaceWithID returns the namespace with id. Errors:
-// errs.NotFound.
-func (s *Service) NamespaceWithID(ctx context.Context, id int64) (meta.Namespace, error) {
-	ns, err := s.store.GetNamespaceByID(ctx, id)
-	if err != nil {
-		return meta.Namespace{}, fmt.Errorf("namespace %d: %w", id, err)
-	}
-	return ns, nil
-}
