@@ -69,7 +69,7 @@ func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *
 	// The new token logs in to the registry with every right of the user;
 	// an OAuth token may hand it out only when its own scopes reach as
 	// far (Quay asks for user:admin alone).
-	if c.p.Caps != nil && (c.p.Caps.Repo != meta.RoleAdmin || !c.p.Caps.Create) {
+	if !c.p.HoldsAllRepoRights() {
 		return forbidden()
 	}
 	var body struct {
