@@ -24,17 +24,9 @@ func (h *Handler) listStarred(w http.ResponseWriter, r *http.Request, c *call) e
 	if err := c.accountAdmin(); err != nil {
 		return err
 	}
-	rs, err := h.opt.Artifacts.VisibleRepos(r.Context(), meta.RepoFilter{
-		UserID: c.p.UserID, Type: oci.RepoType, Public: true, Starred: true,
-		AfterID: decodeRepoPage(r.URL.Query().Get("next_page")), Limit: repoPageSize + 1,
-	})
+	rs, body, err := h.repoPage(r, meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: true, Starred: true})
 	if err != nil {
 		return err
-	}
-	body := map[string]any{}
-	if len(rs) > repoPageSize {
-		rs = rs[:repoPageSize]
-		body["next_page"] = encodeRepoPage(rs[len(rs)-1].ID)
 	}
 	items := make([]map[string]any, 0, len(rs))
 	for _, repo := range rs {
