@@ -124,8 +124,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		ae = &apiError{status: http.StatusInternalServerError, detail: "Internal Server Error"}
 	}
 	switch {
-	case ae.plain:
-		_ = writeJSON(w, ae.status, map[string]any{"error": ae.detail})
 	case ae.typ == "":
 		_ = writeJSON(w, ae.status, map[string]any{"message": ae.detail})
 	default:
