@@ -51,3 +51,9 @@ func (r *Recorder) Record(ctx context.Context, e Entry) error {
 func (r *Recorder) List(ctx context.Context, f meta.LogFilter) ([]meta.LogEntry, error) {
 	return r.logs.ListLogs(ctx, f)
 }
+
+// Count returns how many entries f selects, at most f.Limit when it is
+// positive, without reading them.
+func (r *Recorder) Count(ctx context.Context, f meta.LogFilter) (int, error) {
+	return r.logs.CountLogs(ctx, f)
+}

@@ -24,10 +24,10 @@ const (
 // the admin of their own namespace; in an organisation the highest of the
 // roles of the teams the user (or robot) is in and of their direct
 // membership counts (administrator and owner: admin; member and
-// maintainer: creator; read-only member: member); a superuser is admin
-// everywhere. An OAuth token caps it: admin needs org:admin (or user:admin
-// for one's own namespace), creating needs repo:create, super:user lets a
-// superuser's power through. Errors: errs.NotFound when the namespace does
+// maintainer: creator; read-only member: member), a robot's capped at
+// CreatorRole; a superuser is admin everywhere. An OAuth token caps it:
+// admin needs org:admin (or user:admin for one's own namespace), creating
+// needs repo:create, super:user lets a superuser's power through. Errors: errs.NotFound when the namespace does
 // not exist; store failures. A disabled caller has NoRole.
 func (a *Authorizer) NamespaceRole(ctx context.Context, p Principal, name string) (NamespaceRole, error) {
 	ns, err := a.q.GetNamespace(ctx, name)
@@ -63,6 +63,12 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 			return NoRole, err
 		}
 		role = max(role, memberNamespaceRoles[m])
+		if u.Robot {
+			// A robot in an admin team administers the organisation's
+			// repositories (RepoRole), never the organisation itself:
+			// its robots' tokens, teams and settings are for people.
+			role = min(role, CreatorRole)
+		}
 	}
 	if p.Restricted {
 		// A credential restricted by grants administers a namespace only

@@ -135,10 +135,17 @@ type Invitation struct {
 	Inviter meta.User // the zero User when the inviter is gone
 }
 
-// UserInvitations returns the pending invitations of a person: those
-// naming them and those to their e-mail address, oldest first.
-func (s *Service) UserInvitations(ctx context.Context, u meta.User) ([]Invitation, error) {
-	is, err := s.store.ListUserInvites(ctx, u.ID, u.Email)
+// UserInvitations returns the pending invitations of a person, oldest
+// first: those naming them and, when byEmail is set, those to their
+// e-mail address. Set byEmail only when the address is trusted (it was
+// not chosen by whoever signed up) or the caller already holds the
+// invitation's code.
+func (s *Service) UserInvitations(ctx context.Context, u meta.User, byEmail bool) ([]Invitation, error) {
+	email := u.Email
+	if !byEmail {
+		email = ""
+	}
+	is, err := s.store.ListUserInvites(ctx, u.ID, email)
 	if err != nil {
 		return nil, fmt.Errorf("invitations of %s: %w", u.Name, err)
 	}

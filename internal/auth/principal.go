@@ -1,5 +1,7 @@
 package auth
 
+import "wharf/internal/meta"
+
 // Principal is who a request acts as. The zero value is the anonymous
 // caller.
 //
@@ -59,4 +61,27 @@ func (p Principal) PermitsResource(typ, name string, act Action) bool {
 		}
 	}
 	return false
+}
+
+// AdministersAccount reports whether p may act for its own user's account
+// as a whole: its robots, stars, tokens, invitations and new
+// organisations. Robots have no such account; a credential restricted
+// to some repositories may not; an OAuth token needs user:admin.
+func (p Principal) AdministersAccount() bool {
+	return !p.Anonymous() && !p.Robot && p.PermitsResource(GrantNamespace, "", Admin) &&
+		(p.Caps == nil || p.Caps.UserAdmin)
+}
+
+// ReadsAccount reports whether p may read its own user's account: any
+// person, with an OAuth token only one carrying user:read.
+func (p Principal) ReadsAccount() bool {
+	return !p.Anonymous() && !p.Robot && (p.Caps == nil || p.Caps.UserRead)
+}
+
+// HoldsAllRepoRights reports whether no OAuth scope keeps p below its
+// user's rights on repositories: reading, writing, administering and
+// creating them. A credential handing out another that carries all of
+// the user's registry rights (an application-specific token) needs it.
+func (p Principal) HoldsAllRepoRights() bool {
+	return p.Caps == nil || (p.Caps.Repo == meta.RoleAdmin && p.Caps.Create)
 }

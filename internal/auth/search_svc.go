@@ -69,23 +69,3 @@ func (s *Service) SearchTeams(ctx context.Context, org meta.Namespace, prefix st
 	}
 	return out, nil
 }
-
-// SearchMemberTeams returns the teams a user is in, of one namespace or
-// of every namespace when namespaceID is 0, oldest first.
-func (s *Service) SearchMemberTeams(ctx context.Context, userID, namespaceID int64) ([]meta.Team, error) {
-	ts, err := s.store.ListUserTeams(ctx, userID, namespaceID)
-	if err != nil {
-		return nil, fmt.Errorf("teams of user %d: %w", userID, err)
-	}
-	return ts, nil
-}
-
-// SearchNamespaceByID returns the namespace with id. Errors:
-// errs.NotFound.
-func (s *Service) SearchNamespaceByID(ctx context.Context, id int64) (meta.Namespace, error) {
-	ns, err := s.store.GetNamespaceByID(ctx, id)
-	if err != nil {
-		return meta.Namespace{}, fmt.Errorf("namespace %d: %w", id, err)
-	}
-	return ns, nil
-}

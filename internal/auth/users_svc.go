@@ -39,6 +39,16 @@ func (s *Service) TeamWithID(ctx context.Context, id int64) (meta.Team, error) {
 	return t, nil
 }
 
+// NamespaceWithID returns the namespace with id. Errors:
+// errs.NotFound.
+func (s *Service) NamespaceWithID(ctx context.Context, id int64) (meta.Namespace, error) {
+	ns, err := s.store.GetNamespaceByID(ctx, id)
+	if err != nil {
+		return meta.Namespace{}, fmt.Errorf("namespace %d: %w", id, err)
+	}
+	return ns, nil
+}
+
 // People returns the people's accounts (no robots) in name order after
 // after, at most limit (<= 0: all).
 func (s *Service) People(ctx context.Context, after string, limit int) ([]meta.User, error) {

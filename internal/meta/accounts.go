@@ -310,6 +310,9 @@ type Logs interface {
 	AddLog(ctx context.Context, e *LogEntry) error
 	// ListLogs returns the entries f selects.
 	ListLogs(ctx context.Context, f LogFilter) ([]LogEntry, error)
+	// CountLogs returns how many entries f selects, at most f.Limit when
+	// it is positive.
+	CountLogs(ctx context.Context, f LogFilter) (int, error)
 }
 
 // Member roles of an organisation, from least to most: Habitat's origin

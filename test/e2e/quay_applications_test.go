@@ -20,8 +20,8 @@ func TestQuayApplications(t *testing.T) {
 
 func testAppLifecycle(t *testing.T, e *env) {
 	owner := e.newUser(t, false)
-	org := makeOrg(t, owner)
-	c := apiAs(owner)
+	org := owner.createOrg(t)
+	c := owner.basic()
 	base := "/api/v1/organization/" + org + "/applications"
 
 	var a oauthApp
@@ -52,7 +52,7 @@ func testAppLifecycle(t *testing.T, e *env) {
 	// PUT needs name, redirect_uri and application_uri; the others keep
 	// their values when left out.
 	c.do(t, http.MethodPut, item, mustJSON(t, map[string]any{"name": "Renamed"})).
-		wantQuayError(t, http.StatusBadRequest, "invalid_request")
+		wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	c.do(t, http.MethodPut, item, mustJSON(t, map[string]any{
 		"name": "Renamed", "redirect_uri": "https://deploy.example/cb2", "application_uri": "https://deploy.example/app",
 	})).want(t, http.StatusOK).decode(t, &got)
@@ -68,7 +68,7 @@ func testAppLifecycle(t *testing.T, e *env) {
 	}
 
 	// Anyone may see the public face of an application.
-	pub := e.anon().do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).want(t, http.StatusOK).object(t)
+	pub := e.anon().do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).want(t, http.StatusOK).jsonObject(t)
 	orgView, _ := pub["organization"].(map[string]any)
 	if pub["name"] != "Renamed" || pub["uri"] != "https://deploy.example/app" || pub["description"] != "ships builds" ||
 		pub["avatar"] == nil || orgView["name"] != org || orgView["is_admin"] != false || orgView["email"] != "" {
@@ -77,16 +77,16 @@ func testAppLifecycle(t *testing.T, e *env) {
 	if _, ok := pub["client_secret"]; ok {
 		t.Errorf("public application view shows the secret: %v", pub)
 	}
-	ownerView := c.do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).want(t, http.StatusOK).object(t)
+	ownerView := c.do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).want(t, http.StatusOK).jsonObject(t)
 	if ov := ownerView["organization"].(map[string]any); ov["is_admin"] != true || ov["is_member"] != true {
 		t.Errorf("application view for the owner: %v", ownerView)
 	}
-	e.anon().do(t, http.MethodGet, "/api/v1/app/nosuchclientid", nil).wantQuayError(t, http.StatusNotFound, "not_found")
+	e.anon().do(t, http.MethodGet, "/api/v1/app/nosuchclientid", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	c.do(t, http.MethodDelete, item, nil).want(t, http.StatusNoContent)
-	c.do(t, http.MethodGet, item, nil).wantQuayError(t, http.StatusNotFound, "not_found")
-	c.do(t, http.MethodDelete, item, nil).wantQuayError(t, http.StatusNotFound, "not_found")
-	e.anon().do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+	c.do(t, http.MethodGet, item, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	c.do(t, http.MethodDelete, item, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	e.anon().do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	c.do(t, http.MethodGet, base, nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Applications) != 0 {
 		t.Errorf("deleted application still listed: %+v", list)
@@ -95,8 +95,8 @@ func testAppLifecycle(t *testing.T, e *env) {
 
 func testAppValidation(t *testing.T, e *env) {
 	owner := e.newUser(t, false)
-	org := makeOrg(t, owner)
-	c := apiAs(owner)
+	org := owner.createOrg(t)
+	c := owner.basic()
 	base := "/api/v1/organization/" + org + "/applications"
 	for _, tc := range []struct {
 		name string
@@ -112,7 +112,7 @@ func testAppValidation(t *testing.T, e *env) {
 		{"bad avatar e-mail", mustJSON(t, map[string]any{"name": "a", "avatar_email": "nobody"})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c.do(t, http.MethodPost, base, tc.body).wantQuayError(t, http.StatusBadRequest, "invalid_request")
+			c.do(t, http.MethodPost, base, tc.body).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 		})
 	}
 	var list struct {
@@ -126,31 +126,31 @@ func testAppValidation(t *testing.T, e *env) {
 	a := makeApp(t, c, org, "https://client.example/cb")
 	c.do(t, http.MethodPut, base+"/"+a.ClientID, mustJSON(t, map[string]any{
 		"name": "x", "redirect_uri": "ftp://x.example/", "application_uri": "https://x.example/",
-	})).wantQuayError(t, http.StatusBadRequest, "invalid_request")
+	})).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 
 	// Another organisation's application is not found under this one.
-	other := makeOrg(t, owner)
+	other := owner.createOrg(t)
 	b := makeApp(t, c, other, "https://client.example/cb")
-	c.do(t, http.MethodGet, base+"/"+b.ClientID, nil).wantQuayError(t, http.StatusNotFound, "not_found")
-	c.do(t, http.MethodDelete, base+"/"+b.ClientID, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+	c.do(t, http.MethodGet, base+"/"+b.ClientID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	c.do(t, http.MethodDelete, base+"/"+b.ClientID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	c.do(t, http.MethodGet, "/api/v1/organization/"+other+"/applications/"+b.ClientID, nil).want(t, http.StatusOK)
 
 	// A user's namespace has no applications.
 	c.do(t, http.MethodGet, "/api/v1/organization/"+owner.name+"/applications", nil).
-		wantQuayError(t, http.StatusNotFound, "not_found")
+		wantProblem(t, http.StatusNotFound, "not_found", "")
 }
 
 func testAppAccess(t *testing.T, e *env) {
 	owner := e.newUser(t, false)
-	org := makeOrg(t, owner)
+	org := owner.createOrg(t)
 	admin, creator, member, stranger := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
 	putTeamMember(t, owner, org, "admins", "admin", admin)
 	putTeamMember(t, owner, org, "creators", "creator", creator)
 	putTeamMember(t, owner, org, "readers", "member", member)
 	super := e.newUser(t, true)
 	robotName, robot := makeOrgRobot(t, owner, org, "deployer")
-	apiAs(owner).do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/admins/members/"+robotName, nil).want(t, http.StatusOK)
-	a := makeApp(t, apiAs(owner), org, "https://client.example/cb")
+	owner.basic().do(t, http.MethodPut, "/api/v1/organization/"+org+"/team/admins/members/"+robotName, nil).want(t, http.StatusOK)
+	a := makeApp(t, owner.basic(), org, "https://client.example/cb")
 	base := "/api/v1/organization/" + org + "/applications"
 	item := base + "/" + a.ClientID
 	appBody := mustJSON(t, map[string]any{"name": "n", "redirect_uri": "https://c.example/", "application_uri": "https://c.example/"})
@@ -174,13 +174,13 @@ func testAppAccess(t *testing.T, e *env) {
 		allowed bool
 	}{
 		{"anonymous", e.anon(), false},
-		{"stranger", apiAs(stranger), false},
-		{"member team", apiAs(member), false},
-		{"creator team", apiAs(creator), false},
-		{"admin team", apiAs(admin), true},
-		{"owner", apiAs(owner), true},
+		{"stranger", stranger.basic(), false},
+		{"member team", member.basic(), false},
+		{"creator team", creator.basic(), false},
+		{"admin team", admin.basic(), true},
+		{"owner", owner.basic(), true},
 		{"owner's repository-scoped token", e.withAuth("Bearer " + owner.apiToken(t, "repository:"+org+"/x:pull")), false},
-		{"superuser", apiAs(super), true},
+		{"superuser", super.basic(), true},
 		// A robot, even in an admin team, does not administer the
 		// organisation through the API.
 		{"robot in the admin team", robot, false},
@@ -191,7 +191,7 @@ func testAppAccess(t *testing.T, e *env) {
 				if who.allowed {
 					r.want(t, c.ok)
 				} else {
-					r.wantDeniedAPI(t, who.c.authz == "")
+					r.wantRefused(t, who.c.authz == "")
 				}
 			}
 			// Creating and deleting, and a missing organisation: refused
@@ -202,30 +202,30 @@ func testAppAccess(t *testing.T, e *env) {
 				who.c.do(t, http.MethodPost, base, appBody).want(t, http.StatusOK).decode(t, &made)
 				who.c.do(t, http.MethodDelete, base+"/"+made.ClientID, nil).want(t, http.StatusNoContent)
 				if who.name == "superuser" {
-					who.c.do(t, http.MethodGet, missing, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+					who.c.do(t, http.MethodGet, missing, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 				}
 				return
 			}
-			who.c.do(t, http.MethodPost, base, appBody).wantDeniedAPI(t, who.c.authz == "")
-			who.c.do(t, http.MethodDelete, item, nil).wantDeniedAPI(t, who.c.authz == "")
-			who.c.do(t, http.MethodGet, missing, nil).wantDeniedAPI(t, who.c.authz == "")
-			who.c.do(t, http.MethodGet, base+"/nosuchclient", nil).wantDeniedAPI(t, who.c.authz == "")
+			who.c.do(t, http.MethodPost, base, appBody).wantRefused(t, who.c.authz == "")
+			who.c.do(t, http.MethodDelete, item, nil).wantRefused(t, who.c.authz == "")
+			who.c.do(t, http.MethodGet, missing, nil).wantRefused(t, who.c.authz == "")
+			who.c.do(t, http.MethodGet, base+"/nosuchclient", nil).wantRefused(t, who.c.authz == "")
 		})
 	}
 	// The application survived every refused call.
-	apiAs(owner).do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
+	owner.basic().do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
 }
 
 func testAppTokens(t *testing.T, e *env) {
 	owner := e.newUser(t, false)
-	org := makeOrg(t, owner)
-	c := apiAs(owner)
+	org := owner.createOrg(t)
+	c := owner.basic()
 	a := makeApp(t, c, org, "https://client.example/cb")
 	tokens := "/api/v1/organization/" + org + "/applications/" + a.ClientID + "/tokens"
 
 	made := c.do(t, http.MethodPost, tokens, mustJSON(t, map[string]any{
 		"name": "ci", "scope": "org:admin repo:read", "expiration": 3600,
-	})).want(t, http.StatusOK).object(t)
+	})).want(t, http.StatusOK).jsonObject(t)
 	secret, _ := made["token"].(string)
 	if secret == "" || made["name"] != "ci" || made["scope"] != "repo:read org:admin" || made["created_by"] != owner.name ||
 		made["uuid"] == "" || made["expires_at"] == nil || made["created"] == nil {
@@ -244,12 +244,12 @@ func testAppTokens(t *testing.T, e *env) {
 	bearer.do(t, http.MethodGet, "/api/v1/organization/"+org+"/applications", nil).want(t, http.StatusOK)
 	// It cannot hand out scopes it does not hold.
 	bearer.do(t, http.MethodPost, tokens, mustJSON(t, map[string]any{"name": "more", "scope": "repo:write"})).
-		wantQuayError(t, http.StatusBadRequest, "")
+		wantMessage(t, http.StatusBadRequest, "")
 	bearer.do(t, http.MethodPost, tokens, mustJSON(t, map[string]any{"name": "same", "scope": "repo:read"})).
 		want(t, http.StatusOK)
 	// Nobody hands out super:user without being a superuser.
 	c.do(t, http.MethodPost, tokens, mustJSON(t, map[string]any{"name": "s", "scope": "super:user"})).
-		wantQuayError(t, http.StatusBadRequest, "")
+		wantMessage(t, http.StatusBadRequest, "")
 
 	for _, tc := range []struct {
 		name string
@@ -273,18 +273,18 @@ func testAppTokens(t *testing.T, e *env) {
 	uuid, _ := made["uuid"].(string)
 	c.do(t, http.MethodDelete, tokens+"/"+uuid, nil).want(t, http.StatusNoContent)
 	bearer.do(t, http.MethodGet, "/api/v1/organization/"+org+"/applications", nil).
-		wantQuayError(t, http.StatusUnauthorized, "invalid_token")
-	c.do(t, http.MethodDelete, tokens+"/"+uuid, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+		wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+	c.do(t, http.MethodDelete, tokens+"/"+uuid, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	// A token issued by another application is not this one's to revoke.
 	b := makeApp(t, c, org, "https://client.example/cb")
 	other := c.do(t, http.MethodPost, "/api/v1/organization/"+org+"/applications/"+b.ClientID+"/tokens",
-		mustJSON(t, map[string]any{"name": "b", "scope": "repo:read"})).want(t, http.StatusOK).object(t)
-	c.do(t, http.MethodDelete, tokens+"/"+other["uuid"].(string), nil).wantQuayError(t, http.StatusNotFound, "not_found")
+		mustJSON(t, map[string]any{"name": "b", "scope": "repo:read"})).want(t, http.StatusOK).jsonObject(t)
+	c.do(t, http.MethodDelete, tokens+"/"+other["uuid"].(string), nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	// Deleting an application revokes its tokens.
 	otherBearer := e.withAuth("Bearer " + other["token"].(string))
 	otherBearer.do(t, http.MethodGet, "/api/v1/app/"+b.ClientID, nil).want(t, http.StatusOK)
 	c.do(t, http.MethodDelete, "/api/v1/organization/"+org+"/applications/"+b.ClientID, nil).want(t, http.StatusNoContent)
-	otherBearer.do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).wantQuayError(t, http.StatusUnauthorized, "invalid_token")
+	otherBearer.do(t, http.MethodGet, "/api/v1/app/"+a.ClientID, nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+
+	"wharf/internal/testserver"
 )
 
 func TestQuayAppTokens(t *testing.T) {
@@ -35,7 +37,7 @@ func makeAppToken(t *testing.T, u *user, title string) appTokenView {
 	var body struct {
 		Token appTokenView `json:"token"`
 	}
-	apiAs(u).do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": title})).
+	u.basic().do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": title})).
 		want(t, http.StatusOK).decode(t, &body)
 	if body.Token.TokenCode == nil || *body.Token.TokenCode == "" || body.Token.UUID == "" || body.Token.Title != title ||
 		body.Token.Created == nil || body.Token.Expiration != nil || body.Token.LastAccessed != nil {
@@ -46,7 +48,7 @@ func makeAppToken(t *testing.T, u *user, title string) appTokenView {
 
 func testAppTokenLifecycle(t *testing.T, e *env) {
 	u := e.newUser(t, false)
-	c := apiAs(u)
+	c := u.basic()
 	tok := makeAppToken(t, u, "laptop")
 
 	var list struct {
@@ -58,7 +60,7 @@ func testAppTokenLifecycle(t *testing.T, e *env) {
 	if len(list.Tokens) != 1 || list.Tokens[0].UUID != tok.UUID || list.Tokens[0].TokenCode != nil || list.OnlyExpiring != nil {
 		t.Fatalf("token list %s", r.Body)
 	}
-	if _, ok := r.object(t)["only_expiring"]; !ok {
+	if _, ok := r.jsonObject(t)["only_expiring"]; !ok {
 		t.Errorf("list has no only_expiring key: %s", r.Body)
 	}
 	list.Tokens, list.OnlyExpiring = nil, nil
@@ -86,13 +88,13 @@ func testAppTokenLifecycle(t *testing.T, e *env) {
 		{"control character", mustJSON(t, map[string]any{"title": "a\nb"})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c.do(t, http.MethodPost, "/api/v1/user/apptoken", tc.body).wantQuayError(t, http.StatusBadRequest, "invalid_request")
+			c.do(t, http.MethodPost, "/api/v1/user/apptoken", tc.body).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 		})
 	}
 
 	c.do(t, http.MethodDelete, "/api/v1/user/apptoken/"+tok.UUID, nil).want(t, http.StatusNoContent)
-	c.do(t, http.MethodGet, "/api/v1/user/apptoken/"+tok.UUID, nil).wantQuayError(t, http.StatusNotFound, "not_found")
-	c.do(t, http.MethodDelete, "/api/v1/user/apptoken/"+tok.UUID, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+	c.do(t, http.MethodGet, "/api/v1/user/apptoken/"+tok.UUID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	c.do(t, http.MethodDelete, "/api/v1/user/apptoken/"+tok.UUID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Tokens) != 0 {
 		t.Errorf("revoked token still listed: %+v", list)
@@ -105,44 +107,55 @@ func testAppTokenAccess(t *testing.T, e *env) {
 	item := "/api/v1/user/apptoken/" + tok.UUID
 
 	// Another user's token is not found; the anonymous caller is refused.
-	apiAs(other).do(t, http.MethodGet, item, nil).wantQuayError(t, http.StatusNotFound, "not_found")
-	apiAs(other).do(t, http.MethodDelete, item, nil).wantQuayError(t, http.StatusNotFound, "not_found")
+	other.basic().do(t, http.MethodGet, item, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	other.basic().do(t, http.MethodDelete, item, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	var list struct {
 		Tokens []appTokenView `json:"tokens"`
 	}
-	apiAs(other).do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK).decode(t, &list)
+	other.basic().do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Tokens) != 0 {
 		t.Errorf("another user's list shows %+v", list.Tokens)
 	}
 	for _, m := range []string{http.MethodGet, http.MethodDelete} {
-		e.anon().do(t, m, item, nil).wantDeniedAPI(t, true)
+		e.anon().do(t, m, item, nil).wantRefused(t, true)
 	}
-	e.anon().do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantDeniedAPI(t, true)
-	e.anon().do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantDeniedAPI(t, true)
+	e.anon().do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, true)
+	e.anon().do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, true)
 
-	// An application-specific token is for registry logins: it does not
-	// manage tokens, and neither does an API token limited to a
-	// repository.
+	// An application-specific token is for registry logins only: the API
+	// refuses it as a credential (401), whether sent as a bearer token or
+	// as the password of "$app", so it cannot create organisations,
+	// robots or applications beyond the registry.
 	for name, authz := range map[string]string{
-		"app token":        "Bearer " + *tok.TokenCode,
-		"repository token": "Bearer " + u.apiToken(t, "repository:"+u.name+"/x:pull"),
+		"bearer": "Bearer " + *tok.TokenCode,
+		"$app":   basicAuth("$app", *tok.TokenCode),
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run("app token as "+name, func(t *testing.T) {
 			c := e.withAuth(authz)
-			c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantDeniedAPI(t, false)
-			c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantDeniedAPI(t, false)
-			c.do(t, http.MethodGet, item, nil).wantDeniedAPI(t, false)
-			c.do(t, http.MethodDelete, item, nil).wantDeniedAPI(t, false)
+			c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).
+				wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodDelete, item, nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodGet, "/api/v1/user/", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPost, "/api/v1/organization/", mustJSON(t, map[string]any{"name": testserver.RandomName("org")})).
+				wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
+			c.do(t, http.MethodPut, "/api/v1/user/robots/viaapp", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
 		})
 	}
+	// An API token limited to a repository does not manage tokens.
+	c := e.withAuth("Bearer " + u.apiToken(t, "repository:"+u.name+"/x:pull"))
+	c.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, false)
+	c.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, false)
+	c.do(t, http.MethodGet, item, nil).wantRefused(t, false)
+	c.do(t, http.MethodDelete, item, nil).wantRefused(t, false)
 	// Robots have no application-specific tokens.
-	org := makeOrg(t, u)
+	org := u.createOrg(t)
 	_, robot := makeOrgRobot(t, u, org, "bot")
-	robot.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantDeniedAPI(t, false)
-	robot.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantDeniedAPI(t, false)
+	robot.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantRefused(t, false)
+	robot.do(t, http.MethodPost, "/api/v1/user/apptoken", mustJSON(t, map[string]any{"title": "x"})).wantRefused(t, false)
 	// An unscoped API token of the user may.
 	e.withAuth("Bearer "+u.apiToken(t)).do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
-	apiAs(u).do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
+	u.basic().do(t, http.MethodGet, item, nil).want(t, http.StatusOK)
 }
 
 func testAppTokenLogin(t *testing.T, e *env) {
@@ -169,6 +182,6 @@ func testAppTokenLogin(t *testing.T, e *env) {
 	registryLogin(t, e, basicAuth("$app", u.apiToken(t))).want(t, http.StatusUnauthorized)
 
 	// Revoking it ends the logins.
-	apiAs(u).do(t, http.MethodDelete, "/api/v1/user/apptoken/"+tok.UUID, nil).want(t, http.StatusNoContent)
+	u.basic().do(t, http.MethodDelete, "/api/v1/user/apptoken/"+tok.UUID, nil).want(t, http.StatusNoContent)
 	registryLogin(t, e, app).want(t, http.StatusUnauthorized)
 }

@@ -14,8 +14,8 @@ func TestQuayOAuth(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, b.opt)
 			owner := e.newUser(t, false)
-			org := makeOrg(t, owner)
-			a := makeApp(t, apiAs(owner), org, "https://client.example/cb")
+			org := owner.createOrg(t)
+			a := makeApp(t, owner.basic(), org, "https://client.example/cb")
 			t.Run("CodeFlow", func(t *testing.T) { t.Parallel(); testOAuthCode(t, e, a) })
 			t.Run("TokenEndpointErrors", func(t *testing.T) { t.Parallel(); testOAuthTokenErrors(t, e, a) })
 			t.Run("Implicit", func(t *testing.T) { t.Parallel(); testOAuthImplicit(t, e, a) })
@@ -148,7 +148,7 @@ func testOAuthBadRequests(t *testing.T, e *env, a oauthApp, owner *user, org str
 		q.Set("redirect_uri", uri)
 		page(t, q, http.StatusBadRequest)
 	}
-	noRedirect := makeApp(t, apiAs(owner), org, "")
+	noRedirect := makeApp(t, owner.basic(), org, "")
 	page(t, authorizeQuery(noRedirect, "token", "repo:read", "s"), http.StatusBadRequest)
 
 	// Then they go back to the client.
@@ -251,15 +251,26 @@ func testOAuthScopes(t *testing.T, e *env, a oauthApp, org string) {
 
 	// On the API, the scopes cap the user's own rights.
 	userRead := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:read"))
-	userRead.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantQuayError(t, http.StatusForbidden, "insufficient_scope")
-	if me := userRead.do(t, http.MethodGet, "/api/v1/user/", nil).want(t, http.StatusOK).object(t); me["username"] != u.name {
+	userRead.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	if me := userRead.do(t, http.MethodGet, "/api/v1/user/", nil).want(t, http.StatusOK).jsonObject(t); me["username"] != u.name {
 		t.Errorf("GET /user/ with user:read: %v", me)
 	}
-	e.withAuth("Bearer "+read).do(t, http.MethodGet, "/api/v1/user/", nil).wantQuayError(t, http.StatusForbidden, "insufficient_scope")
+	e.withAuth("Bearer "+read).do(t, http.MethodGet, "/api/v1/user/", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
 	userAdmin := e.withAuth("Bearer " + oauthToken(t, e, a, u, "user:admin"))
 	userAdmin.do(t, http.MethodGet, "/api/v1/user/apptoken", nil).want(t, http.StatusOK)
+	// Starring is account administration in Quay: user:admin, also to list.
+	userRead.do(t, http.MethodGet, "/api/v1/user/starred", nil).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	userAdmin.do(t, http.MethodGet, "/api/v1/user/starred", nil).want(t, http.StatusOK)
+	// An application-specific token carries every registry right of its
+	// user, so a token hands one out only when its own scopes cover them.
+	newApp := func() any { return mustJSON(t, map[string]any{"title": "from oauth"}) }
+	userAdmin.do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	e.withAuth("Bearer "+oauthToken(t, e, a, u, "user:admin repo:write repo:create")).
+		do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
+	e.withAuth("Bearer "+oauthToken(t, e, a, u, "user:admin repo:admin repo:create")).
+		do(t, http.MethodPost, "/api/v1/user/apptoken", newApp()).want(t, http.StatusOK)
 	// u is no admin of the application's organisation: org:admin does
 	// not make him one.
 	e.withAuth("Bearer "+orgAdmin).do(t, http.MethodGet, "/api/v1/organization/"+org+"/applications", nil).
-		wantQuayError(t, http.StatusForbidden, "insufficient_scope")
+		wantProblem(t, http.StatusForbidden, "insufficient_scope", "")
 }

@@ -1,15 +1,8 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
-	"path/filepath"
-	"slices"
 	"testing"
-
-	"wharf/internal/meta"
-	"wharf/internal/meta/sqlite"
 )
 
 // TestQuayOrgUsageLog checks that every change to organisations, teams,
@@ -45,16 +38,8 @@ func TestQuayOrgUsageLog(t *testing.T) {
 	oc.quayDo(t, http.MethodDelete, orgPath+"/members/"+invitee.name, nil).want(t, http.StatusNoContent)
 	oc.quayDo(t, http.MethodDelete, team, nil).want(t, http.StatusNoContent)
 
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(e.srv.DataDir, "wharf.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ns, err := st.GetNamespace(ctx, org)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := openUsageLog(t, e)
+	nsID := l.namespaceID(t, org)
 	oc.quayDo(t, http.MethodDelete, orgPath, nil).want(t, http.StatusNoContent)
 
 	victim := e.newUser(t, false)
@@ -66,78 +51,41 @@ func TestQuayOrgUsageLog(t *testing.T) {
 	sc.quayDo(t, http.MethodPut, "superuser/users/"+victim.name, map[string]any{"enabled": true, "superuser": true}).want(t, http.StatusOK)
 	sc.quayDo(t, http.MethodDelete, "superuser/users/"+created.Username, nil).want(t, http.StatusNoContent)
 
-	type want struct {
-		kind string
-		keys []string
-	}
-	check := func(t *testing.T, performer string, nsID int64, wants []want) {
-		t.Helper()
-		u, err := st.GetUser(ctx, performer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		es, err := st.ListLogs(ctx, meta.LogFilter{PerformerID: u.ID, Limit: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Reverse(es) // oldest first
-		var kinds []string
-		for _, e := range es {
-			kinds = append(kinds, e.Kind)
-		}
-		if len(es) != len(wants) {
-			t.Fatalf("%s's log kinds %v, want %v", performer, kinds, wants)
-		}
-		for i, w := range wants {
-			var md map[string]any
-			if err := json.Unmarshal(es[i].Metadata, &md); err != nil {
-				t.Fatalf("entry %d: metadata %q: %v", i, es[i].Metadata, err)
-			}
-			if es[i].Kind != w.kind || es[i].IP == "" || (nsID != 0 && es[i].NamespaceID != nsID) || es[i].NamespaceID == 0 {
-				t.Errorf("entry %d: %+v, want kind %s in namespace %d", i, es[i], w.kind, nsID)
-			}
-			for _, k := range w.keys {
-				if _, ok := md[k]; !ok {
-					t.Errorf("entry %d (%s): metadata %v lacks %s", i, es[i].Kind, md, k)
-				}
-			}
-		}
-	}
 	teamKeys := []string{"team", "namespace"}
 	member := []string{"member", "team", "namespace"}
 	protoKeys := []string{"prototypeid", "username", "activating_username", "role", "delegate_team", "namespace"}
-	check(t, owner.name, ns.ID, []want{
-		{"org_create", []string{"email", "namespace"}},
-		{"org_change_invoicing", []string{"invoice_email", "namespace"}},
-		{"org_change_email", []string{"email", "old_email", "namespace"}},
-		{"org_change_tag_expiration", []string{"tag_expiration", "namespace"}},
-		{"org_create_team", teamKeys},
-		{"org_set_team_description", append(teamKeys, "description")},
-		{"org_set_team_role", append(teamKeys, "role")},
-		{"org_invite_team_member", append(member, "user")},
-		{"org_add_team_member", member},
-		{"org_remove_team_member", member},
-		{"org_invite_team_member", append(member, "email")},
-		{"org_delete_team_member_invite", append(member, "email")},
-		{"org_invite_team_member", append(member, "email")},
-		{"create_prototype_permission", protoKeys},
-		{"modify_prototype_permission", append(protoKeys, "original_role")},
-		{"delete_prototype_permission", protoKeys},
-		{"org_remove_team_member", member},
-		{"org_delete_team", teamKeys},
-		{"org_delete", []string{"namespace"}},
+	l.check(t, owner.name, nil, []logWant{
+		{"org_create", []string{"email", "namespace"}, nsID},
+		{"org_change_invoicing", []string{"invoice_email", "namespace"}, nsID},
+		{"org_change_email", []string{"email", "old_email", "namespace"}, nsID},
+		{"org_change_tag_expiration", []string{"tag_expiration", "namespace"}, nsID},
+		{"org_create_team", teamKeys, nsID},
+		{"org_set_team_description", append(teamKeys, "description"), nsID},
+		{"org_set_team_role", append(teamKeys, "role"), nsID},
+		{"org_invite_team_member", append(member, "user"), nsID},
+		{"org_add_team_member", member, nsID},
+		{"org_remove_team_member", member, nsID},
+		{"org_invite_team_member", append(member, "email"), nsID},
+		{"org_delete_team_member_invite", append(member, "email"), nsID},
+		{"org_invite_team_member", append(member, "email"), nsID},
+		{"create_prototype_permission", protoKeys, nsID},
+		{"modify_prototype_permission", append(protoKeys, "original_role"), nsID},
+		{"delete_prototype_permission", protoKeys, nsID},
+		{"org_remove_team_member", member, nsID},
+		{"org_delete_team", teamKeys, nsID},
+		{"org_delete", []string{"namespace"}, nsID},
 	})
-	check(t, invitee.name, ns.ID, []want{
-		{"org_team_member_invite_accepted", []string{"member", "team", "inviter"}},
-		{"org_team_member_invite_declined", []string{"member", "team", "inviter"}},
+	l.check(t, invitee.name, nil, []logWant{
+		{"org_team_member_invite_accepted", []string{"member", "team", "inviter"}, nsID},
+		{"org_team_member_invite_declined", []string{"member", "team", "inviter"}, nsID},
 	})
-	check(t, super.name, 0, []want{
-		{"user_create", []string{"username", "email"}},
-		{"user_change_password", []string{"username"}},
-		{"user_change_email", []string{"username", "email", "old_email"}},
-		{"user_disable", []string{"username"}},
-		{"user_enable", []string{"username"}},
-		{"user_change_metadata", []string{"username", "super_user"}},
-		{"user_delete", []string{"username"}},
+	l.check(t, super.name, nil, []logWant{
+		{"user_create", []string{"username", "email"}, 0},
+		{"user_change_password", []string{"username"}, 0},
+		{"user_change_email", []string{"username", "email", "old_email"}, 0},
+		{"user_disable", []string{"username"}, 0},
+		{"user_enable", []string{"username"}, 0},
+		{"user_change_metadata", []string{"username", "super_user"}, 0},
+		{"user_delete", []string{"username"}, 0},
 	})
 }

@@ -50,7 +50,7 @@ func newOrgCast(t *testing.T, e *env) *orgCast {
 		t.Fatalf("robot: %+v", rb)
 	}
 	oc.robotName, oc.robotC = rb.Name, e.withAuth(basicAuth(rb.Name, rb.Token))
-	v := oc.ownerC.quayDo(t, http.MethodPut, "organization/"+oc.org+"/team/readers/members/"+rb.Name, nil).want(t, http.StatusOK).object(t)
+	v := oc.ownerC.quayDo(t, http.MethodPut, "organization/"+oc.org+"/team/readers/members/"+rb.Name, nil).want(t, http.StatusOK).jsonObject(t)
 	if v["invited"] != false || v["is_robot"] != true {
 		t.Fatalf("robot added to readers: %v", v)
 	}
@@ -65,28 +65,28 @@ func testQuayOrganization(t *testing.T, e *env) {
 	t.Run("create", func(t *testing.T) {
 		r := oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "b", "email": "b@example.com"})
 		r.want(t, http.StatusCreated).wantText(t, `"Created"`)
-		oc.quayDo(t, http.MethodPost, "organization/", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		oc.quayDo(t, http.MethodPost, "organization/", "{").quayProblem(t, http.StatusBadRequest, "invalid_request")
-		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": 5}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": "Bad Name"}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "c", "email": "nope"}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		doc := oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org}).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.quayDo(t, http.MethodPost, "organization/", nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		oc.quayDo(t, http.MethodPost, "organization/", "{").wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": 5}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": "Bad Name"}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "c", "email": "nope"}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		doc := oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org}).wantProblem(t, http.StatusBadRequest, "invalid_request", "").jsonObject(t)
 		if doc["detail"] != "A user or organization with this name already exists" {
 			t.Errorf("duplicate organization: detail %v", doc["detail"])
 		}
-		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": owner.name}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-		e.anon().quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "d"}).quayDenied(t, true)
+		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": owner.name}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+		e.anon().quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "d"}).wantRefused(t, true)
 		// A token restricted to pulling may not create organisations.
-		e.withAuth("Bearer "+owner.apiToken(t, "pull")).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).quayDenied(t, false)
+		e.withAuth("Bearer "+owner.apiToken(t, "pull")).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).wantRefused(t, false)
 		var rb struct{ Name, Token string }
 		oc.quayDo(t, http.MethodPut, "user/robots/maker", map[string]any{}).want(t, http.StatusCreated).decode(t, &rb)
-		e.withAuth(basicAuth(rb.Name, rb.Token)).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).quayDenied(t, false)
-		oc.quayDo(t, http.MethodGet, "organization/"+org+"e", nil).quayProblem(t, http.StatusNotFound, "not_found")
+		e.withAuth(basicAuth(rb.Name, rb.Token)).quayDo(t, http.MethodPost, "organization/", map[string]any{"name": org + "e"}).wantRefused(t, false)
+		oc.quayDo(t, http.MethodGet, "organization/"+org+"e", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	})
 
 	t.Run("get", func(t *testing.T) {
-		v := oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).object(t)
+		v := oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).jsonObject(t)
 		if v["name"] != org || v["is_admin"] != true || v["is_member"] != true || v["tag_expiration_s"] != float64(1209600) ||
 			v["is_free_account"] != true || v["invoice_email"] != false {
 			t.Errorf("owner's view: %v", v)
@@ -98,35 +98,35 @@ func testQuayOrganization(t *testing.T, e *env) {
 		if owners["role"] != "admin" || owners["member_count"] != float64(1) || owners["can_view"] != true || owners["is_synced"] != false {
 			t.Errorf("owners team: %v", owners)
 		}
-		anon := e.anon().quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).object(t)
+		anon := e.anon().quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).jsonObject(t)
 		ks := keys(anon)
 		slices.Sort(ks)
 		if !slices.Equal(ks, []string{"avatar", "email", "is_admin", "is_member", "name"}) || anon["email"] != "" || anon["is_member"] != false {
 			t.Errorf("anonymous view: %v", anon)
 		}
-		oc.quayDo(t, http.MethodGet, "organization/nosuchorg1", nil).quayProblem(t, http.StatusNotFound, "not_found")
-		oc.quayDo(t, http.MethodGet, "organization/"+owner.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
+		oc.quayDo(t, http.MethodGet, "organization/nosuchorg1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+		oc.quayDo(t, http.MethodGet, "organization/"+owner.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	})
 
 	t.Run("update", func(t *testing.T) {
 		v := oc.quayDo(t, http.MethodPut, "organization/"+org, map[string]any{
 			"email": "org@example.com", "tag_expiration_s": 86400, "invoice_email": true, "invoice_email_address": "bills@example.com",
-		}).want(t, http.StatusOK).object(t)
+		}).want(t, http.StatusOK).jsonObject(t)
 		if v["email"] != "org@example.com" || v["tag_expiration_s"] != float64(86400) || v["invoice_email"] != true ||
 			v["invoice_email_address"] != "bills@example.com" {
 			t.Errorf("updated view: %v", v)
 		}
-		v = oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).object(t)
+		v = oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).jsonObject(t)
 		if v["email"] != "org@example.com" || v["tag_expiration_s"] != float64(86400) {
 			t.Errorf("view after update: %v", v)
 		}
-		v = oc.quayDo(t, http.MethodPut, "organization/"+org, map[string]any{"invoice_email_address": nil}).want(t, http.StatusOK).object(t)
+		v = oc.quayDo(t, http.MethodPut, "organization/"+org, map[string]any{"invoice_email_address": nil}).want(t, http.StatusOK).jsonObject(t)
 		if v["invoice_email_address"] != nil || v["email"] != "org@example.com" {
 			t.Errorf("view after clearing the invoice address: %v", v)
 		}
 		for _, bad := range []any{nil, map[string]any{"tag_expiration_s": 5}, map[string]any{"tag_expiration_s": -1},
 			map[string]any{"tag_expiration_s": "x"}, map[string]any{"email": "nope"}, map[string]any{"invoice_email": "yes"}} {
-			oc.quayDo(t, http.MethodPut, "organization/"+org, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+			oc.quayDo(t, http.MethodPut, "organization/"+org, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 		}
 	})
 
@@ -135,17 +135,17 @@ func testQuayOrganization(t *testing.T, e *env) {
 		data := randBytes(t, 64)
 		oc.do(t, http.MethodPut, pkgPath(name, "tool", "1.0", "tool.bin"), data).want(t, http.StatusCreated)
 		pushedImage(t, owner.bearer(t, scope(name+"/app", "pull,push")), name+"/app", "v1")
-		e.anon().quayDo(t, http.MethodDelete, "organization/"+name, nil).quayDenied(t, true)
-		e.newUser(t, false).basic().quayDo(t, http.MethodDelete, "organization/"+name, nil).quayDenied(t, false)
+		e.anon().quayDo(t, http.MethodDelete, "organization/"+name, nil).wantRefused(t, true)
+		e.newUser(t, false).basic().quayDo(t, http.MethodDelete, "organization/"+name, nil).wantRefused(t, false)
 		oc.quayDo(t, http.MethodDelete, "organization/"+name, nil).want(t, http.StatusNoContent)
-		oc.quayDo(t, http.MethodGet, "organization/"+name, nil).quayProblem(t, http.StatusNotFound, "not_found")
+		oc.quayDo(t, http.MethodGet, "organization/"+name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 		oc.do(t, http.MethodGet, pkgPath(name, "tool", "1.0", "tool.bin"), nil).want(t, http.StatusNotFound)
 		// The name is free again, and nothing of the old organisation
 		// comes back with it.
 		oc.quayDo(t, http.MethodPost, "organization/", map[string]any{"name": name}).want(t, http.StatusCreated)
 		oc.do(t, http.MethodGet, pkgPath(name, "tool", "1.0", "tool.bin"), nil).want(t, http.StatusNotFound)
 		oc.quayDo(t, http.MethodDelete, "organization/"+name, nil).want(t, http.StatusNoContent)
-		oc.quayDo(t, http.MethodDelete, "organization/"+owner.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
+		oc.quayDo(t, http.MethodDelete, "organization/"+owner.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	})
 
 	t.Run("members", func(t *testing.T) { testQuayOrgMembers(t, e) })
@@ -199,17 +199,17 @@ func testQuayOrgMembers(t *testing.T, e *env) {
 		}
 	}
 
-	m := oc.adminC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.member.name, nil).want(t, http.StatusOK).object(t)
+	m := oc.adminC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.member.name, nil).want(t, http.StatusOK).jsonObject(t)
 	if m["name"] != oc.member.name || m["kind"] != "user" {
 		t.Errorf("member view: %v", m)
 	}
-	m = oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.robotName, nil).want(t, http.StatusOK).object(t)
+	m = oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.robotName, nil).want(t, http.StatusOK).jsonObject(t)
 	if m["name"] != oc.robotName || m["kind"] != "robot" {
 		t.Errorf("robot member view: %v", m)
 	}
-	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.robotName, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.other.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.robotName, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.other.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/nosuchuser1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	var collab struct {
 		Collaborators []struct {
@@ -225,17 +225,17 @@ func testQuayOrgMembers(t *testing.T, e *env) {
 
 	// Removing a member takes them out of every team and their own
 	// permissions.
-	oc.membC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.creator.name, nil).quayDenied(t, false)
+	oc.membC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.creator.name, nil).wantRefused(t, false)
 	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.member.name, nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.member.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	v := oc.membC.quayDo(t, http.MethodGet, "organization/"+oc.org, nil).want(t, http.StatusOK).object(t)
+	oc.ownerC.quayDo(t, http.MethodGet, "organization/"+oc.org+"/members/"+oc.member.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/nosuchuser1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	v := oc.membC.quayDo(t, http.MethodGet, "organization/"+oc.org, nil).want(t, http.StatusOK).jsonObject(t)
 	if v["is_member"] != false {
 		t.Errorf("removed member's view: %v", v)
 	}
 	// The last admin cannot be removed.
 	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.admin.name, nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.owner.name, nil).quayMessage(t, http.StatusBadRequest)
+	oc.ownerC.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.owner.name, nil).wantMessage(t, http.StatusBadRequest, "")
 }
 
 // testQuayOrgAccess runs every caller against every organisation
@@ -264,7 +264,7 @@ func testQuayOrgAccess(t *testing.T, e *env) {
 	adminGets := []string{"", "/members", "/members/" + oc.member.name, "/collaborators", "/prototypes"}
 	for _, who := range callers {
 		t.Run(who.name, func(t *testing.T) {
-			v := who.c.quayDo(t, http.MethodGet, "organization/"+oc.org, nil).want(t, http.StatusOK).object(t)
+			v := who.c.quayDo(t, http.MethodGet, "organization/"+oc.org, nil).want(t, http.StatusOK).jsonObject(t)
 			if v["is_admin"] != who.admin || v["is_member"] != (who.member || who.super) {
 				t.Errorf("view: is_admin %v is_member %v", v["is_admin"], v["is_member"])
 			}
@@ -276,14 +276,14 @@ func testQuayOrgAccess(t *testing.T, e *env) {
 				if who.admin {
 					r.want(t, http.StatusOK)
 				} else {
-					r.quayDenied(t, who.anon)
+					r.wantRefused(t, who.anon)
 				}
 			}
 			r := who.c.quayDo(t, http.MethodPut, "organization/"+oc.org, map[string]any{"tag_expiration_s": 604800})
 			if who.admin {
 				r.want(t, http.StatusOK)
 			} else {
-				r.quayDenied(t, who.anon)
+				r.wantRefused(t, who.anon)
 			}
 			// Permission comes before existence: only a superuser learns
 			// that an organisation is missing.
@@ -294,20 +294,20 @@ func testQuayOrgAccess(t *testing.T, e *env) {
 				}
 				r := who.c.quayDo(t, method, "organization/nosuchorg1"+p, body)
 				if who.super {
-					r.quayProblem(t, http.StatusNotFound, "not_found")
+					r.wantProblem(t, http.StatusNotFound, "not_found", "")
 				} else {
-					r.quayDenied(t, who.anon)
+					r.wantRefused(t, who.anon)
 				}
 			}
 			r = who.c.quayDo(t, http.MethodDelete, "organization/nosuchorg1", nil)
 			if who.super {
-				r.quayProblem(t, http.StatusNotFound, "not_found")
+				r.wantProblem(t, http.StatusNotFound, "not_found", "")
 			} else {
-				r.quayDenied(t, who.anon)
+				r.wantRefused(t, who.anon)
 			}
 			if !who.admin {
-				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org, nil).quayDenied(t, who.anon)
-				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.member.name, nil).quayDenied(t, who.anon)
+				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org, nil).wantRefused(t, who.anon)
+				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/members/"+oc.member.name, nil).wantRefused(t, who.anon)
 			}
 		})
 	}

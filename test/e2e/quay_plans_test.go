@@ -30,5 +30,5 @@ func TestQuayPlans(t *testing.T) {
 			t.Errorf("plan: %+v", p)
 		}
 	}
-	e.anon().quayDo(t, http.MethodPost, "plans/", nil).quayMessage(t, http.StatusMethodNotAllowed)
+	e.anon().quayDo(t, http.MethodPost, "plans/", nil).wantMessage(t, http.StatusMethodNotAllowed, "")
 }

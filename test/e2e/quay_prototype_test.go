@@ -67,7 +67,7 @@ func testQuayPrototype(t *testing.T, e *env) {
 		map[string]any{"role": "read", "delegate": map[string]any{"kind": "user", "name": "nosuchuser1"}},
 		map[string]any{"role": "read", "delegate": map[string]any{"kind": "team", "name": "readers"}, "activating_user": map[string]any{"name": "nosuchuser1"}},
 	} {
-		oc.ownerC.quayDo(t, http.MethodPost, path, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.ownerC.quayDo(t, http.MethodPost, path, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
 
 	// Only the activating user's repositories get the user prototype.
@@ -98,11 +98,11 @@ func testQuayPrototype(t *testing.T, e *env) {
 		t.Errorf("changed prototype: %+v", changed)
 	}
 	for _, bad := range []any{nil, map[string]any{}, map[string]any{"role": "boss"}} {
-		oc.ownerC.quayDo(t, http.MethodPut, path+"/"+team.ID, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.ownerC.quayDo(t, http.MethodPut, path+"/"+team.ID, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	oc.ownerC.quayDo(t, http.MethodPut, path+"/nosuchid", map[string]any{"role": "read"}).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"/nosuchid", map[string]any{"role": "read"}).wantProblem(t, http.StatusNotFound, "not_found", "")
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+user.ID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	oc.ownerC.quayDo(t, http.MethodGet, path, nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Prototypes) != 1 || list.Prototypes[0].Role != "admin" {
 		t.Errorf("prototypes after changes: %+v", list)
@@ -114,8 +114,8 @@ func testQuayPrototype(t *testing.T, e *env) {
 	oc.other.basic().quayDo(t, http.MethodPost, "organization/"+org2+"/prototypes", map[string]any{
 		"role": "read", "delegate": map[string]any{"kind": "team", "name": "owners"},
 	}).want(t, http.StatusOK).decode(t, &foreign)
-	oc.ownerC.quayDo(t, http.MethodPut, path+"/"+foreign.ID, map[string]any{"role": "admin"}).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+foreign.ID, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"/"+foreign.ID, map[string]any{"role": "admin"}).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"/"+foreign.ID, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	testQuayPrototypeAccess(t, e, oc, team.ID)
 }
@@ -166,9 +166,9 @@ func testQuayPrototypeAccess(t *testing.T, e *env, oc *orgCast, id string) {
 							r.decode(t, &created)
 						}
 					case who.supr:
-						r.quayProblem(t, http.StatusNotFound, "not_found")
+						r.wantProblem(t, http.StatusNotFound, "not_found", "")
 					default:
-						r.quayDenied(t, who.anon)
+						r.wantRefused(t, who.anon)
 					}
 				}
 			}
@@ -179,4 +179,58 @@ func testQuayPrototypeAccess(t *testing.T, e *env, oc *orgCast, id string) {
 	if len(list.Prototypes) != 1 || list.Prototypes[0].ID != id {
 		t.Errorf("prototypes after the matrix: %+v", list)
 	}
+}
+
+// TestQuayPrototypeOnPush checks that default permissions apply to a
+// repository created by a push to the registry, as to one created
+// through the API: the pusher becomes its admin and each matching
+// prototype's delegate gets its role.
+func TestQuayPrototypeOnPush(t *testing.T) {
+	forEachBackendNoServer(t, func(t *testing.T, b backend) {
+		e := newEnv(t, b.opt)
+		owner, creator, reader := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
+		org := owner.createOrg(t)
+		oc := owner.basic()
+		oc.putTeam(t, org, "builders", "creator")
+		oc.putTeam(t, org, "readers", "member")
+		oc.join(t, org, "builders", creator)
+		oc.join(t, org, "readers", reader)
+		protos := "organization/" + org + "/prototypes"
+		oc.quayDo(t, http.MethodPost, protos, map[string]any{
+			"role": "write", "delegate": map[string]any{"name": "readers", "kind": "team"},
+		}).want(t, http.StatusOK)
+		oc.quayDo(t, http.MethodPost, protos, map[string]any{
+			"role": "read", "delegate": map[string]any{"name": reader.name, "kind": "user"},
+			"activating_user": map[string]any{"name": owner.name},
+		}).want(t, http.StatusOK)
+
+		repo := org + "/pushed"
+		_, rc := e.basicRegistryLogin(t, creator.name, creator.pass, scope(repo, "pull,push"))
+		if rc == nil {
+			t.Fatal("the creator could not log in to push")
+		}
+		pushedImage(t, rc, repo, "v1")
+
+		var teams struct {
+			Permissions map[string]struct{ Role string } `json:"permissions"`
+		}
+		oc.quayDo(t, http.MethodGet, "repository/"+repo+"/permissions/team/", nil).want(t, http.StatusOK).decode(t, &teams)
+		if p, ok := teams.Permissions["readers"]; !ok || p.Role != "write" || len(teams.Permissions) != 1 {
+			t.Errorf("team permissions of the pushed repository: %+v", teams.Permissions)
+		}
+		var users struct {
+			Permissions map[string]struct{ Role string } `json:"permissions"`
+		}
+		oc.quayDo(t, http.MethodGet, "repository/"+repo+"/permissions/user/", nil).want(t, http.StatusOK).decode(t, &users)
+		if p := users.Permissions[creator.name]; p.Role != "admin" {
+			t.Errorf("the pusher's permission: %+v", users.Permissions)
+		}
+		if _, ok := users.Permissions[reader.name]; ok {
+			t.Errorf("a prototype for another activating user applied: %+v", users.Permissions)
+		}
+		// The readers team writes through the default permission.
+		if got := registryActions(t, e, basicAuth(reader.name, reader.pass), repo, "pull,push"); !slices.Equal(got, []string{"pull", "push"}) {
+			t.Errorf("a reader's actions on the pushed repository: %v", got)
+		}
+	})
 }

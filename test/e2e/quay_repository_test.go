@@ -177,8 +177,8 @@ func testQuayRepoList(t *testing.T, owner *user, oc, xc, anon *client) {
 	if lm, ok := pi["last_modified"].(float64); !ok || lm < 1.6e9 {
 		t.Errorf("last_modified of a tagged repository = %v, want epoch seconds", pi["last_modified"])
 	}
-	if _, ok := pi["popularity"].(float64); !ok {
-		t.Errorf("popularity = %v, want a number", pi["popularity"])
+	if n, ok := pi["popularity"].(float64); !ok || n < 1 {
+		t.Errorf("popularity = %v, want the count of actions, creating the repository included", pi["popularity"])
 	}
 	if pi["is_starred"] != false || pi["kind"] != "image" || pi["state"] != "NORMAL" || pi["is_public"] != true {
 		t.Errorf("list entry %v", pi)

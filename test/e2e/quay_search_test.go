@@ -78,7 +78,7 @@ func (p searchPage) names() []string {
 
 func testSearch(t *testing.T, e *env) {
 	alice, bob, carol, dave := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
-	org := makeOrg(t, alice)
+	org := alice.createOrg(t)
 	putTeamMember(t, alice, org, "readers", "member", carol)
 	putTeamMember(t, alice, org, "admins", "admin", dave)
 	tag := testserver.RandomName("q")
@@ -89,7 +89,7 @@ func testSearch(t *testing.T, e *env) {
 	makeRepo(t, e, bob, bob.name+"/hidden", false)
 	pushedImage(t, alice.bearer(t, scope(pub, "pull,push")), pub, "v1")
 
-	app := makeApp(t, apiAs(alice), org, "https://client.example/cb")
+	app := makeApp(t, alice.basic(), org, "https://client.example/cb")
 	q := "/api/v1/find/repositories?query=" + tag
 	for _, tc := range []struct {
 		name string
@@ -97,10 +97,10 @@ func testSearch(t *testing.T, e *env) {
 		want []string
 	}{
 		{"anonymous", e.anon(), []string{pub}},
-		{"stranger", apiAs(bob), []string{pub}},
-		{"owner", apiAs(alice), []string{orgRepo, priv, pub}},
-		{"member team", apiAs(carol), []string{pub}},
-		{"admin team", apiAs(dave), []string{orgRepo, pub}},
+		{"stranger", bob.basic(), []string{pub}},
+		{"owner", alice.basic(), []string{orgRepo, priv, pub}},
+		{"member team", carol.basic(), []string{pub}},
+		{"admin team", dave.basic(), []string{orgRepo, pub}},
 		{"OAuth token without repo:read", e.withAuth("Bearer " + oauthToken(t, e, app, alice, "org:admin")), []string{pub}},
 		{"OAuth token with repo:read", e.withAuth("Bearer " + oauthToken(t, e, app, alice, "repo:read")), []string{orgRepo, priv, pub}},
 		// A scoped token sees its grants and, like anyone, what is public.
@@ -131,8 +131,8 @@ func testSearch(t *testing.T, e *env) {
 		for i := range 12 {
 			makeRepo(t, e, bob, fmt.Sprintf("%s/%s-%02d", bob.name, pg, i), false)
 		}
-		first := search(t, apiAs(bob), "/api/v1/find/repositories?query="+pg)
-		second := search(t, apiAs(bob), "/api/v1/find/repositories?query="+pg+"&page=2")
+		first := search(t, bob.basic(), "/api/v1/find/repositories?query="+pg)
+		second := search(t, bob.basic(), "/api/v1/find/repositories?query="+pg+"&page=2")
 		if len(first.Results) != 10 || !first.HasAdditional || len(second.Results) != 2 || second.HasAdditional ||
 			second.Page != 2 || second.StartIndex != 10 {
 			t.Errorf("pages: %+v / %+v", first, second)
@@ -142,22 +142,22 @@ func testSearch(t *testing.T, e *env) {
 		if len(slices.Compact(seen)) != 12 {
 			t.Errorf("pages overlap: %v", seen)
 		}
-		if p := search(t, apiAs(bob), "/api/v1/find/repositories?query="+pg+"&page=0"); p.Page != 1 || len(p.Results) != 10 {
+		if p := search(t, bob.basic(), "/api/v1/find/repositories?query="+pg+"&page=0"); p.Page != 1 || len(p.Results) != 10 {
 			t.Errorf("page 0: %+v", p)
 		}
-		if p := search(t, apiAs(bob), "/api/v1/find/repositories?query="+pg+"&page=99"); p.Page != 10 || len(p.Results) != 0 || p.HasAdditional {
+		if p := search(t, bob.basic(), "/api/v1/find/repositories?query="+pg+"&page=99"); p.Page != 10 || len(p.Results) != 0 || p.HasAdditional {
 			t.Errorf("page 99: %+v", p)
 		}
-		if p := search(t, apiAs(alice), "/api/v1/find/repositories?query="+pg); len(p.Results) != 0 {
+		if p := search(t, alice.basic(), "/api/v1/find/repositories?query="+pg); len(p.Results) != 0 {
 			t.Errorf("another user's private repositories found: %v", p.names())
 		}
-		apiAs(bob).do(t, http.MethodGet, "/api/v1/find/repositories?query=x&page=two", nil).
-			wantQuayError(t, http.StatusBadRequest, "invalid_request")
+		bob.basic().do(t, http.MethodGet, "/api/v1/find/repositories?query=x&page=two", nil).
+			wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	})
 
 	t.Run("Empty", func(t *testing.T) {
 		for _, target := range []string{"/api/v1/find/all", "/api/v1/find/all?query=", "/api/v1/find/repositories?query=%20"} {
-			if p := search(t, apiAs(alice), target); len(p.Results) != 0 {
+			if p := search(t, alice.basic(), target); len(p.Results) != 0 {
 				t.Errorf("%s: %v", target, p.names())
 			}
 		}
@@ -171,25 +171,25 @@ func testSearch(t *testing.T, e *env) {
 		if got := search(t, e.anon(), "/api/v1/find/all?query="+bob.name).names(); len(got) != 0 {
 			t.Errorf("anonymous search for bob's private namespace: %v", got)
 		}
-		if got := search(t, apiAs(bob), "/api/v1/find/all?query="+bob.name).names(); !slices.Contains(got, "user:"+bob.name) {
+		if got := search(t, bob.basic(), "/api/v1/find/all?query="+bob.name).names(); !slices.Contains(got, "user:"+bob.name) {
 			t.Errorf("bob does not find himself: %v", got)
 		}
-		if got := search(t, apiAs(bob), "/api/v1/find/all?query="+org).names(); len(got) != 0 {
+		if got := search(t, bob.basic(), "/api/v1/find/all?query="+org).names(); len(got) != 0 {
 			t.Errorf("stranger finds the organisation with only private repositories: %v", got)
 		}
-		if got := search(t, apiAs(dave), "/api/v1/find/all?query="+org).names(); !slices.Contains(got, "organization:"+org) {
+		if got := search(t, dave.basic(), "/api/v1/find/all?query="+org).names(); !slices.Contains(got, "organization:"+org) {
 			t.Errorf("organisation admin does not find it: %v", got)
 		}
 	})
 
 	t.Run("Teams", func(t *testing.T) {
-		if got := search(t, apiAs(carol), "/api/v1/find/all?query=read").names(); !slices.Equal(got, []string{"team:readers"}) {
+		if got := search(t, carol.basic(), "/api/v1/find/all?query=read").names(); !slices.Equal(got, []string{"team:readers"}) {
 			t.Errorf("team member: %v", got)
 		}
-		if got := search(t, apiAs(dave), "/api/v1/find/all?query=read").names(); !slices.Equal(got, []string{"team:readers"}) {
+		if got := search(t, dave.basic(), "/api/v1/find/all?query=read").names(); !slices.Equal(got, []string{"team:readers"}) {
 			t.Errorf("organisation admin: %v", got)
 		}
-		for _, c := range []*client{e.anon(), apiAs(bob)} {
+		for _, c := range []*client{e.anon(), bob.basic()} {
 			if got := search(t, c, "/api/v1/find/all?query=read").names(); len(got) != 0 {
 				t.Errorf("outsider finds teams: %v", got)
 			}
@@ -199,21 +199,21 @@ func testSearch(t *testing.T, e *env) {
 	t.Run("Robots", func(t *testing.T) {
 		rname, _ := makeOrgRobot(t, alice, org, "searchbot")
 		// Robots are found by those who administer their namespace.
-		got := search(t, apiAs(dave), "/api/v1/find/all?query=searchb").Results
+		got := search(t, dave.basic(), "/api/v1/find/all?query=searchb").Results
 		if len(got) != 1 || got[0].Kind != "robot" || got[0].Name != rname || got[0].Avatar != nil {
 			t.Errorf("organisation admin: %+v", got)
 		}
-		for _, c := range []*client{e.anon(), apiAs(bob), apiAs(carol)} {
+		for _, c := range []*client{e.anon(), bob.basic(), carol.basic()} {
 			if got := search(t, c, "/api/v1/find/all?query=searchb").names(); len(got) != 0 {
 				t.Errorf("robot found by a non-admin: %v", got)
 			}
 		}
 		// The entity picker shows them to the organisation's members.
 		q := "/api/v1/entities/searchb?namespace=" + org
-		if got := search(t, apiAs(carol), q).Results; len(got) != 1 || got[0].Name != rname || !got[0].IsRobot {
+		if got := search(t, carol.basic(), q).Results; len(got) != 1 || got[0].Name != rname || !got[0].IsRobot {
 			t.Errorf("member's entities: %+v", got)
 		}
-		if got := search(t, apiAs(bob), q).names(); len(got) != 0 {
+		if got := search(t, bob.basic(), q).names(); len(got) != 0 {
 			t.Errorf("outsider's entities: %v", got)
 		}
 	})
@@ -225,34 +225,34 @@ func testEntities(t *testing.T, e *env, org string, alice, bob, carol *user) {
 		t.Helper()
 		return search(t, c, "/api/v1/entities/"+url.PathEscape(prefix)+"?"+q.Encode())
 	}
-	e.anon().do(t, http.MethodGet, "/api/v1/entities/"+alice.name, nil).wantQuayError(t, http.StatusUnauthorized, "invalid_token")
+	e.anon().do(t, http.MethodGet, "/api/v1/entities/"+alice.name, nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "")
 
-	p := ent(apiAs(bob), alice.name, nil)
+	p := ent(bob.basic(), alice.name, nil)
 	if len(p.Results) != 1 || p.Results[0].Kind != "user" || p.Results[0].Name != alice.name || p.Results[0].IsRobot ||
 		p.Results[0].IsOrgMember != nil || p.Results[0].Avatar == nil {
 		t.Errorf("user entity: %+v", p.Results)
 	}
 	withOrg := url.Values{"namespace": {org}, "includeTeams": {"true"}, "includeOrgs": {"true"}}
-	if got := ent(apiAs(carol), "read", withOrg).names(); !slices.Equal(got, []string{"team:readers"}) {
+	if got := ent(carol.basic(), "read", withOrg).names(); !slices.Equal(got, []string{"team:readers"}) {
 		t.Errorf("member's team entities: %v", got)
 	}
-	if got := ent(apiAs(bob), "read", withOrg).names(); len(got) != 0 {
+	if got := ent(bob.basic(), "read", withOrg).names(); len(got) != 0 {
 		t.Errorf("outsider sees the organisation's teams: %v", got)
 	}
-	if got := ent(apiAs(alice), org, withOrg).names(); !slices.Contains(got, "org:"+org) {
+	if got := ent(alice.basic(), org, withOrg).names(); !slices.Contains(got, "org:"+org) {
 		t.Errorf("admin does not see the organisation: %v", got)
 	}
-	if got := ent(apiAs(carol), org, withOrg).names(); slices.Contains(got, "org:"+org) {
+	if got := ent(carol.basic(), org, withOrg).names(); slices.Contains(got, "org:"+org) {
 		t.Errorf("member sees the organisation: %v", got)
 	}
 	for who, want := range map[*user]bool{carol: true, bob: false} {
-		p := ent(apiAs(alice), who.name, url.Values{"namespace": {org}})
+		p := ent(alice.basic(), who.name, url.Values{"namespace": {org}})
 		if len(p.Results) != 1 || p.Results[0].IsOrgMember == nil || *p.Results[0].IsOrgMember != want {
 			t.Errorf("%s in %s: %+v, want is_org_member %v", who.name, org, p.Results, want)
 		}
 	}
 	// Spaces are dropped and case does not matter.
-	if got := ent(apiAs(bob), " "+alice.name[:3]+" "+alice.name[3:], nil).names(); !slices.Contains(got, "user:"+alice.name) {
+	if got := ent(bob.basic(), " "+alice.name[:3]+" "+alice.name[3:], nil).names(); !slices.Contains(got, "user:"+alice.name) {
 		t.Errorf("prefix with spaces: %v", got)
 	}
 }

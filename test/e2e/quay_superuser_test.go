@@ -79,7 +79,7 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	nu.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK)
 	for _, bad := range []any{nil, map[string]any{"email": "x@example.com"}, map[string]any{"username": name + "z"},
 		map[string]any{"username": name, "email": "y@example.com"}, map[string]any{"username": "Bad Name", "email": "y@example.com"}} {
-		sc.quayDo(t, http.MethodPost, "superuser/users/", bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		sc.quayDo(t, http.MethodPost, "superuser/users/", bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
 
 	var one superUser
@@ -87,8 +87,8 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	if one.Username != name || !one.Enabled {
 		t.Errorf("one user: %+v", one)
 	}
-	sc.quayDo(t, http.MethodGet, "superuser/users/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	sc.quayDo(t, http.MethodGet, "superuser/users/"+oc.org, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	sc.quayDo(t, http.MethodGet, "superuser/users/nosuchuser1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	sc.quayDo(t, http.MethodGet, "superuser/users/"+oc.org, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	// Changes: address, password, disabling; a superuser cannot be changed.
 	sc.quayDo(t, http.MethodPut, "superuser/users/"+name, map[string]any{"email": "new-" + name + "@example.com", "password": "another-secret"}).
@@ -99,10 +99,10 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	nu.pass = "another-secret"
 	nu.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK)
 	for _, bad := range []any{nil, map[string]any{"password": "short"}, map[string]any{"email": "nope"}, map[string]any{"enabled": "no"}} {
-		sc.quayDo(t, http.MethodPut, "superuser/users/"+name, bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		sc.quayDo(t, http.MethodPut, "superuser/users/"+name, bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	sc.quayDo(t, http.MethodPut, "superuser/users/"+oc.super.name, map[string]any{"enabled": false}).quayProblem(t, http.StatusBadRequest, "invalid_request")
-	sc.quayDo(t, http.MethodPut, "superuser/users/nosuchuser1", map[string]any{"enabled": false}).quayProblem(t, http.StatusNotFound, "not_found")
+	sc.quayDo(t, http.MethodPut, "superuser/users/"+oc.super.name, map[string]any{"enabled": false}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+	sc.quayDo(t, http.MethodPut, "superuser/users/nosuchuser1", map[string]any{"enabled": false}).wantProblem(t, http.StatusNotFound, "not_found", "")
 	// The server keeps a successful password check for a minute; a
 	// disabled account is refused all the same.
 	oc.other.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK)
@@ -123,7 +123,7 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	oc.other.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK)
 
 	// A promoted user reaches the superuser endpoints.
-	nu.basic().quayDo(t, http.MethodGet, "superuser/users/", nil).quayDenied(t, false)
+	nu.basic().quayDo(t, http.MethodGet, "superuser/users/", nil).wantRefused(t, false)
 	sc.quayDo(t, http.MethodPut, "superuser/users/"+name, map[string]any{"superuser": true}).want(t, http.StatusOK).decode(t, &one)
 	if !one.SuperUser {
 		t.Errorf("promoted user: %+v", one)
@@ -140,10 +140,10 @@ func testQuaySuperuser(t *testing.T, e *env) {
 	// Deleting an account deletes its repositories and namespace.
 	victim := e.newUser(t, false)
 	victim.basic().do(t, http.MethodPut, pkgPath(victim.name, "tool", "1", "f.bin"), randBytes(t, 16)).want(t, http.StatusCreated)
-	sc.quayDo(t, http.MethodDelete, "superuser/users/"+oc.super.name, nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
-	sc.quayDo(t, http.MethodDelete, "superuser/users/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
+	sc.quayDo(t, http.MethodDelete, "superuser/users/"+oc.super.name, nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+	sc.quayDo(t, http.MethodDelete, "superuser/users/nosuchuser1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	sc.quayDo(t, http.MethodDelete, "superuser/users/"+victim.name, nil).want(t, http.StatusNoContent)
-	sc.quayDo(t, http.MethodGet, "superuser/users/"+victim.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	sc.quayDo(t, http.MethodGet, "superuser/users/"+victim.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	victim.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
 	sc.do(t, http.MethodGet, pkgPath(victim.name, "tool", "1", "f.bin"), nil).want(t, http.StatusNotFound)
 
@@ -175,7 +175,7 @@ func testQuaySuperuser(t *testing.T, e *env) {
 			{http.MethodGet, "superuser/organizations/", nil},
 		} {
 			t.Run(who.name+" "+op.method+" "+op.path, func(t *testing.T) {
-				who.c.quayDo(t, op.method, op.path, op.body).quayDenied(t, who.anon)
+				who.c.quayDo(t, op.method, op.path, op.body).wantRefused(t, who.anon)
 			})
 		}
 	}

@@ -67,18 +67,18 @@ func testQuayTeams(t *testing.T, e *env) {
 	org := owner.createOrg(t)
 	path := "organization/" + org + "/team/"
 
-	v := oc.quayDo(t, http.MethodPut, path+"builders", map[string]any{"role": "member", "description": "builds"}).want(t, http.StatusOK).object(t)
+	v := oc.quayDo(t, http.MethodPut, path+"builders", map[string]any{"role": "member", "description": "builds"}).want(t, http.StatusOK).jsonObject(t)
 	if v["name"] != "builders" || v["role"] != "member" || v["description"] != "builds" || v["new_team"] != true || v["can_view"] != true {
 		t.Errorf("new team: %v", v)
 	}
 	if av, _ := v["avatar"].(map[string]any); av["kind"] != "team" {
 		t.Errorf("team avatar: %v", v["avatar"])
 	}
-	v = oc.quayDo(t, http.MethodPut, path+"builders", map[string]any{"role": "creator"}).want(t, http.StatusOK).object(t)
+	v = oc.quayDo(t, http.MethodPut, path+"builders", map[string]any{"role": "creator"}).want(t, http.StatusOK).jsonObject(t)
 	if v["role"] != "creator" || v["description"] != "builds" || v["new_team"] != false {
 		t.Errorf("changed team: %v", v)
 	}
-	org1 := oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).object(t)
+	org1 := oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).jsonObject(t)
 	if got, _ := org1["ordered_teams"].([]any); !slices.Equal(got, []any{"owners", "builders"}) {
 		t.Errorf("ordered_teams = %v", org1["ordered_teams"])
 	}
@@ -87,19 +87,19 @@ func testQuayTeams(t *testing.T, e *env) {
 	}
 
 	for _, bad := range []any{nil, map[string]any{}, map[string]any{"role": "boss"}, map[string]any{"role": 1}} {
-		oc.quayDo(t, http.MethodPut, path+"builders", bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		oc.quayDo(t, http.MethodPut, path+"builders", bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	oc.quayDo(t, http.MethodPut, path+"Bad%20Team", map[string]any{"role": "member"}).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	oc.quayDo(t, http.MethodPut, path+"Bad%20Team", map[string]any{"role": "member"}).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 
 	// The caller's last admin team keeps its role and stays.
-	oc.quayDo(t, http.MethodPut, path+"owners", map[string]any{"role": "member"}).quayMessage(t, http.StatusBadRequest)
-	oc.quayDo(t, http.MethodDelete, path+"owners", nil).quayMessage(t, http.StatusBadRequest)
+	oc.quayDo(t, http.MethodPut, path+"owners", map[string]any{"role": "member"}).wantMessage(t, http.StatusBadRequest, "")
+	oc.quayDo(t, http.MethodDelete, path+"owners", nil).wantMessage(t, http.StatusBadRequest, "")
 	oc.quayDo(t, http.MethodPut, path+"owners", map[string]any{"role": "admin", "description": "all"}).want(t, http.StatusOK)
 
 	oc.quayDo(t, http.MethodDelete, path+"builders", nil).want(t, http.StatusNoContent)
-	oc.quayDo(t, http.MethodDelete, path+"builders", nil).quayMessage(t, http.StatusBadRequest)
-	oc.quayDo(t, http.MethodGet, path+"builders/members", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	org1 = oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).object(t)
+	oc.quayDo(t, http.MethodDelete, path+"builders", nil).wantMessage(t, http.StatusBadRequest, "")
+	oc.quayDo(t, http.MethodGet, path+"builders/members", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	org1 = oc.quayDo(t, http.MethodGet, "organization/"+org, nil).want(t, http.StatusOK).jsonObject(t)
 	if got, _ := org1["ordered_teams"].([]any); !slices.Equal(got, []any{"owners"}) {
 		t.Errorf("ordered_teams after delete = %v", org1["ordered_teams"])
 	}
@@ -111,11 +111,11 @@ func testQuayTeamMembers(t *testing.T, e *env) {
 	newbie := e.newUser(t, false)
 
 	// Someone outside the organisation is invited; someone in it is added.
-	v := oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+newbie.name, nil).want(t, http.StatusOK).object(t)
+	v := oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+newbie.name, nil).want(t, http.StatusOK).jsonObject(t)
 	if v["name"] != newbie.name || v["invited"] != true || v["kind"] != "user" || v["is_robot"] != false {
 		t.Errorf("invited member: %v", v)
 	}
-	v = oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+oc.creator.name, nil).want(t, http.StatusOK).object(t)
+	v = oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+oc.creator.name, nil).want(t, http.StatusOK).jsonObject(t)
 	if v["invited"] != false {
 		t.Errorf("added member: %v", v)
 	}
@@ -130,9 +130,9 @@ func testQuayTeamMembers(t *testing.T, e *env) {
 		t.Errorf("members as a member %v, want %v", got, want)
 	}
 
-	oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/nosuchuser1", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
-	oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+oc.member.name, nil).quayMessage(t, http.StatusBadRequest)
-	oc.ownerC.quayDo(t, http.MethodPut, path+"nosuchteam/members/"+oc.member.name, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/nosuchuser1", nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"readers/members/"+oc.member.name, nil).wantMessage(t, http.StatusBadRequest, "")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"nosuchteam/members/"+oc.member.name, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 
 	// Deleting the invited user withdraws the invitation.
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+newbie.name, nil).want(t, http.StatusNoContent)
@@ -140,9 +140,9 @@ func testQuayTeamMembers(t *testing.T, e *env) {
 		t.Errorf("members after withdrawing %v, want %v", got, want)
 	}
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+oc.creator.name, nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+oc.creator.name, nil).quayMessage(t, http.StatusBadRequest)
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/nosuchuser1", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"owners/members/"+oc.owner.name, nil).quayMessage(t, http.StatusBadRequest)
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/"+oc.creator.name, nil).wantMessage(t, http.StatusBadRequest, "")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"readers/members/nosuchuser1", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"owners/members/"+oc.owner.name, nil).wantMessage(t, http.StatusBadRequest, "")
 	// With another admin team, leaving owners is allowed.
 	oc.ownerC.join(t, oc.org, "admins", oc.owner)
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"owners/members/"+oc.owner.name, nil).want(t, http.StatusNoContent)
@@ -187,27 +187,27 @@ func testQuayTeamInvites(t *testing.T, e *env) {
 	alice, bob := e.newUser(t, false), e.newUser(t, false)
 
 	// An e-mail invitation is accepted by whoever has that address.
-	v := oc.ownerC.quayDo(t, http.MethodPut, path+"invite/"+alice.name+"@example.com", nil).want(t, http.StatusOK).object(t)
+	v := oc.ownerC.quayDo(t, http.MethodPut, path+"invite/"+alice.name+"@example.com", nil).want(t, http.StatusOK).jsonObject(t)
 	if v["email"] != alice.name+"@example.com" || v["kind"] != "invite" || v["invited"] != true {
 		t.Errorf("e-mail invitation: %v", v)
 	}
-	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/"+alice.name+"@example.com", nil).quayMessage(t, http.StatusBadRequest)
-	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/not-an-address", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/"+alice.name+"@example.com", nil).wantMessage(t, http.StatusBadRequest, "")
+	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/not-an-address", nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name+"@example.com+"); !slices.Equal(got, want) {
 		t.Errorf("members with pending %v, want %v", got, want)
 	}
 	code := alice.inviteCode(t, oc.org, "readers")
 	// Nobody else can use or see the code.
-	bob.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	bob.basic().quayDo(t, http.MethodDelete, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
-	e.anon().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayDenied(t, true)
-	e.anon().quayDo(t, http.MethodGet, "user/notifications", nil).quayDenied(t, true)
-	alice.basic().quayDo(t, http.MethodPut, "teaminvite/nosuchcode", nil).quayProblem(t, http.StatusNotFound, "not_found")
-	v = alice.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).want(t, http.StatusOK).object(t)
+	bob.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	bob.basic().quayDo(t, http.MethodDelete, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	e.anon().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantRefused(t, true)
+	e.anon().quayDo(t, http.MethodGet, "user/notifications", nil).wantRefused(t, true)
+	alice.basic().quayDo(t, http.MethodPut, "teaminvite/nosuchcode", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	v = alice.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).want(t, http.StatusOK).jsonObject(t)
 	if v["org"] != oc.org || v["team"] != "readers" {
 		t.Errorf("accepted invitation: %v", v)
 	}
-	alice.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	alice.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after accepting %v, want %v", got, want)
 	}
@@ -216,13 +216,13 @@ func testQuayTeamInvites(t *testing.T, e *env) {
 	oc.ownerC.quayDo(t, http.MethodPut, path+"members/"+bob.name, nil).want(t, http.StatusOK)
 	code = bob.inviteCode(t, oc.org, "readers")
 	bob.basic().quayDo(t, http.MethodDelete, "teaminvite/"+code, nil).want(t, http.StatusNoContent)
-	bob.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).quayProblem(t, http.StatusNotFound, "not_found")
+	bob.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after declining %v, want %v", got, want)
 	}
 	oc.ownerC.quayDo(t, http.MethodPut, path+"invite/someone@example.org", nil).want(t, http.StatusOK)
 	oc.ownerC.quayDo(t, http.MethodDelete, path+"invite/SOMEONE@example.org", nil).want(t, http.StatusNoContent)
-	oc.ownerC.quayDo(t, http.MethodDelete, path+"invite/someone@example.org", nil).quayProblem(t, http.StatusNotFound, "not_found")
+	oc.ownerC.quayDo(t, http.MethodDelete, path+"invite/someone@example.org", nil).wantProblem(t, http.StatusNotFound, "not_found", "")
 	if got, want := teamMemberNames(t, oc.ownerC, oc.org, "readers", true, true), sorted(oc.member.name, oc.robotName, alice.name); !slices.Equal(got, want) {
 		t.Errorf("members after withdrawing %v, want %v", got, want)
 	}
@@ -272,32 +272,32 @@ func testQuayTeamAccess(t *testing.T, e *env) {
 				if who.admin {
 					r.want(t, op.ok)
 				} else {
-					r.quayDenied(t, who.anon)
+					r.wantRefused(t, who.anon)
 				}
 				// Permission comes before existence.
 				r = who.c.quayDo(t, op.method, "organization/nosuchorg1/"+op.path, op.body)
 				if who.super {
-					r.quayProblem(t, http.StatusNotFound, "not_found")
+					r.wantProblem(t, http.StatusNotFound, "not_found", "")
 				} else {
-					r.quayDenied(t, who.anon)
+					r.wantRefused(t, who.anon)
 				}
 			}
 			r := who.c.quayDo(t, http.MethodGet, "organization/"+oc.org+"/team/readers/members", nil)
 			if who.readsReader {
 				r.want(t, http.StatusOK)
 			} else {
-				r.quayDenied(t, who.anon)
+				r.wantRefused(t, who.anon)
 			}
 			r = who.c.quayDo(t, http.MethodGet, "organization/"+oc.org+"/team/nosuchteam/members", nil)
 			switch {
 			case who.admin:
-				r.quayProblem(t, http.StatusNotFound, "not_found")
+				r.wantProblem(t, http.StatusNotFound, "not_found", "")
 			default:
-				r.quayDenied(t, who.anon)
+				r.wantRefused(t, who.anon)
 			}
 			if !who.admin {
-				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/team/readers", nil).quayDenied(t, who.anon)
-				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/team/readers/members/"+oc.member.name, nil).quayDenied(t, who.anon)
+				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/team/readers", nil).wantRefused(t, who.anon)
+				who.c.quayDo(t, http.MethodDelete, "organization/"+oc.org+"/team/readers/members/"+oc.member.name, nil).wantRefused(t, who.anon)
 			}
 		})
 	}

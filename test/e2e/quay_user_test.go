@@ -20,12 +20,16 @@ func TestQuayUser(t *testing.T) {
 			t.Run("sign-up off", func(t *testing.T) {
 				e.anon().quayDo(t, http.MethodPost, "user/", map[string]any{
 					"username": "newcomer", "password": "long enough password", "email": "n@example.com",
-				}).quayProblem(t, http.StatusNotFound, "not_found")
-				e.anon().quayDo(t, http.MethodGet, "users/newcomer", nil).quayMessage(t, http.StatusNotFound)
+				}).wantProblem(t, http.StatusNotFound, "not_found", "")
+				e.anon().quayDo(t, http.MethodGet, "users/newcomer", nil).wantMessage(t, http.StatusNotFound, "")
 			})
 			opt := b.opt
 			opt.Env = append(slices.Clone(opt.Env), "WHARF_SIGN_UP=true")
-			t.Run("sign-up on", func(t *testing.T) { testQuaySignUp(t, newEnv(t, opt)) })
+			t.Run("sign-up on", func(t *testing.T) {
+				e := newEnv(t, opt)
+				testQuaySignUp(t, e)
+				testQuaySignUpInvites(t, e)
+			})
 		})
 	}
 }
@@ -49,7 +53,7 @@ type userView struct {
 
 func testQuayUserSelf(t *testing.T, e *env) {
 	oc := newOrgCast(t, e)
-	doc := e.anon().quayDo(t, http.MethodGet, "user/", nil).quayProblem(t, http.StatusUnauthorized, "invalid_token")
+	doc := e.anon().quayDo(t, http.MethodGet, "user/", nil).wantProblem(t, http.StatusUnauthorized, "invalid_token", "").jsonObject(t)
 	if doc["session_required"] != false {
 		t.Errorf("anonymous GET /user/: %v", doc)
 	}
@@ -93,14 +97,14 @@ func testQuayUserSelf(t *testing.T, e *env) {
 	if v.Username != oc.owner.name || v.Email != nil || v.IsMe != nil || v.Organizations == nil {
 		t.Errorf("view through a pull token: %+v", v)
 	}
-	oc.robotC.quayDo(t, http.MethodGet, "user/", nil).quayDenied(t, false)
+	oc.robotC.quayDo(t, http.MethodGet, "user/", nil).wantRefused(t, false)
 	e.withAuth("Bearer nosuchtoken00000000000000000000000000").quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusUnauthorized)
 }
 
 func testQuayUserOthers(t *testing.T, e *env) {
 	alice, bob := e.newUser(t, false), e.newUser(t, true)
 	for _, c := range []*client{e.anon(), bob.basic()} {
-		v := c.quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).object(t)
+		v := c.quayDo(t, http.MethodGet, "users/"+alice.name, nil).want(t, http.StatusOK).jsonObject(t)
 		ks := keys(v)
 		slices.Sort(ks)
 		want := []string{"anonymous", "avatar", "username"}
@@ -116,9 +120,9 @@ func testQuayUserOthers(t *testing.T, e *env) {
 	if v.Email == nil || v.IsMe == nil || !*v.IsMe {
 		t.Errorf("alice's own view: %+v", v)
 	}
-	alice.basic().quayDo(t, http.MethodGet, "users/nosuchuser1", nil).quayMessage(t, http.StatusNotFound)
+	alice.basic().quayDo(t, http.MethodGet, "users/nosuchuser1", nil).wantMessage(t, http.StatusNotFound, "")
 	org := alice.createOrg(t)
-	alice.basic().quayDo(t, http.MethodGet, "users/"+org, nil).quayMessage(t, http.StatusNotFound)
+	alice.basic().quayDo(t, http.MethodGet, "users/"+org, nil).wantMessage(t, http.StatusNotFound, "")
 }
 
 func testQuaySignUp(t *testing.T, e *env) {
@@ -133,9 +137,9 @@ func testQuaySignUp(t *testing.T, e *env) {
 		{"username": "Bad Name", "password": "longenough1", "email": "x@example.com"},
 		{"username": name, "password": "longenough1", "email": "nope"},
 	} {
-		e.anon().quayDo(t, http.MethodPost, "user/", bad).quayProblem(t, http.StatusBadRequest, "invalid_request")
+		e.anon().quayDo(t, http.MethodPost, "user/", bad).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	}
-	e.anon().quayDo(t, http.MethodPost, "user/", nil).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	e.anon().quayDo(t, http.MethodPost, "user/", nil).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
 	body["password"] = "correct-horse"
 	var v userView
 	e.anon().quayDo(t, http.MethodPost, "user/", body).want(t, http.StatusOK).decode(t, &v)
@@ -147,11 +151,43 @@ func testQuaySignUp(t *testing.T, e *env) {
 	if v.Username != name {
 		t.Errorf("signed in as %q", v.Username)
 	}
-	doc := e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	doc := e.anon().quayDo(t, http.MethodPost, "user/", body).wantProblem(t, http.StatusBadRequest, "invalid_request", "").jsonObject(t)
 	if doc["detail"] != "The username already exists" {
 		t.Errorf("duplicate sign-up: %v", doc)
 	}
 	org := u.createOrg(t)
 	body["username"] = org
-	e.anon().quayDo(t, http.MethodPost, "user/", body).quayProblem(t, http.StatusBadRequest, "invalid_request")
+	e.anon().quayDo(t, http.MethodPost, "user/", body).wantProblem(t, http.StatusBadRequest, "invalid_request", "")
+}
+
+// testQuaySignUpInvites checks that with sign-up on, where anyone may
+// claim any e-mail address, an invitation of an address is not shown to
+// whoever claims it: the organisation's admin hands its code out, and a
+// person with that address accepts it with the code.
+func testQuaySignUpInvites(t *testing.T, e *env) {
+	owner := e.newUser(t, false)
+	org := owner.createOrg(t)
+	addr := testserver.RandomName("victim") + "@example.com"
+	inv := owner.basic().quayDo(t, http.MethodPut, "organization/"+org+"/team/owners/invite/"+addr, nil).
+		want(t, http.StatusOK).jsonObject(t)
+	code, _ := inv["code"].(string)
+	if code == "" {
+		t.Fatalf("the admin's view of an e-mail invitation has no code: %v", inv)
+	}
+	name := testserver.RandomName("s")
+	e.anon().quayDo(t, http.MethodPost, "user/", map[string]any{"username": name, "password": "correct-horse", "email": addr}).
+		want(t, http.StatusOK)
+	claimer := &user{e: e, name: name, pass: "correct-horse"}
+	var n struct {
+		Notifications []map[string]any `json:"notifications"`
+	}
+	claimer.basic().quayDo(t, http.MethodGet, "user/notifications", nil).want(t, http.StatusOK).decode(t, &n)
+	if len(n.Notifications) != 0 {
+		t.Fatalf("an address claimed at sign-up shows the invitation: %v", n.Notifications)
+	}
+	// Someone without the address cannot use the code; the address's
+	// holder can.
+	e.newUser(t, false).basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).wantProblem(t, http.StatusNotFound, "not_found", "")
+	claimer.basic().quayDo(t, http.MethodPut, "teaminvite/"+code, nil).want(t, http.StatusOK)
+	owner.basic().quayDo(t, http.MethodGet, "organization/"+org+"/members/"+name, nil).want(t, http.StatusOK)
 }

@@ -89,7 +89,11 @@ func (h *Handler) createAppToken(w http.ResponseWriter, r *http.Request, c *call
 	if err != nil {
 		return messageError(http.StatusBadRequest, "Invalid scope: "+*body.Scope)
 	}
-	if !auth.HoldsScopes(c.p, c.p.Superuser, scopes) {
+	super, err := h.opt.Authorizer.Superuser(r.Context(), c.p)
+	if err != nil {
+		return err
+	}
+	if !auth.HoldsScopes(c.p, super, scopes) {
 		return messageError(http.StatusBadRequest, "You cannot grant scopes you do not hold yourself")
 	}
 	var ttl time.Duration

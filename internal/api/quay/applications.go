@@ -6,7 +6,6 @@ import (
 
 	"wharf/internal/audit"
 	"wharf/internal/auth"
-	"wharf/internal/errs"
 	"wharf/internal/meta"
 )
 
@@ -27,35 +26,10 @@ func (h *Handler) applicationRoutes() []route {
 	}
 }
 
-// adminOrg returns the organisation named name when the caller
-// administers it. As in Quay, a caller who is not its admin is refused
-// (401/403) before anything is looked up, so the answer does not tell
-// whether it exists; an admin of a user's namespace learns it is no
-// organisation (404). A credential limited to repositories administers
-// nothing, and neither does a robot: in Quay robots cannot call the API.
-func (h *Handler) adminOrg(ctx context.Context, c *call, name string) (meta.Namespace, error) {
-	if c.p.Restricted || c.p.Robot {
-		return meta.Namespace{}, c.denied()
-	}
-	role, err := h.opt.Authorizer.NamespaceRole(ctx, c.p, name)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		if c.p.Superuser && (c.p.Caps == nil || c.p.Caps.Super) {
-			return meta.Namespace{}, notFound()
-		}
-		return meta.Namespace{}, c.denied()
-	case err != nil:
-		return meta.Namespace{}, err
-	case role != auth.AdminRole:
-		return meta.Namespace{}, c.denied()
-	}
-	return h.opt.Accounts.Org(ctx, name)
-}
-
 // orgApp returns the organisation and one of its applications for an
 // admin of the organisation.
 func (h *Handler) orgApp(ctx context.Context, c *call) (meta.Namespace, meta.App, error) {
-	org, err := h.adminOrg(ctx, c, c.vars["orgname"])
+	org, err := h.orgAdmin(ctx, c, c.vars["orgname"])
 	if err != nil {
 		return meta.Namespace{}, meta.App{}, err
 	}
@@ -122,7 +96,7 @@ func appLog(kind string, org meta.Namespace, a meta.App) audit.Entry {
 
 // listApps answers GET /organization/{orgname}/applications.
 func (h *Handler) listApps(w http.ResponseWriter, r *http.Request, c *call) error {
-	org, err := h.adminOrg(r.Context(), c, c.vars["orgname"])
+	org, err := h.orgAdmin(r.Context(), c, c.vars["orgname"])
 	if err != nil {
 		return err
 	}
@@ -144,7 +118,7 @@ func (h *Handler) listApps(w http.ResponseWriter, r *http.Request, c *call) erro
 // createApp answers POST /organization/{orgname}/applications: 200 with
 // the application, as Quay does.
 func (h *Handler) createApp(w http.ResponseWriter, r *http.Request, c *call) error {
-	org, err := h.adminOrg(r.Context(), c, c.vars["orgname"])
+	org, err := h.orgAdmin(r.Context(), c, c.vars["orgname"])
 	if err != nil {
 		return err
 	}

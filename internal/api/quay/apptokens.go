@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"wharf/internal/audit"
-	"wharf/internal/auth"
 	"wharf/internal/meta"
 )
 
@@ -17,20 +16,6 @@ func (h *Handler) appTokenRoutes() []route {
 		{http.MethodGet, "user/apptoken/{token_uuid}", h.getUserAppToken},
 		{http.MethodDelete, "user/apptoken/{token_uuid}", h.revokeUserAppToken},
 	}
-}
-
-// userAdmin refuses callers who may not administer their own account:
-// the anonymous caller (401); robots, credentials limited to
-// repositories, application-specific tokens (they are for registry
-// logins) and OAuth tokens without user:admin (403).
-func userAdmin(c *call) error {
-	switch {
-	case c.p.Anonymous():
-		return unauthorized()
-	case c.p.Robot, c.p.Restricted, c.p.Method == auth.ByAppToken, c.p.Caps != nil && !c.p.Caps.UserAdmin:
-		return forbidden()
-	}
-	return nil
 }
 
 // appTokenView is Quay's view of an application-specific token; code is
@@ -49,13 +34,15 @@ func appTokenView(t meta.Token, code string) map[string]any {
 	return v
 }
 
-func appTokenLog(kind string, t meta.Token) audit.Entry {
-	return audit.Entry{Kind: kind, Metadata: map[string]any{"app_specific_token_title": t.Name, "app_specific_token": t.UUID}}
+// appTokenLog is a usage-log entry about a token of the user whose
+// namespace is nsID, filed there as Quay files it.
+func appTokenLog(kind string, nsID int64, t meta.Token) audit.Entry {
+	return audit.Entry{Kind: kind, NamespaceID: nsID, Metadata: map[string]any{"app_specific_token_title": t.Name, "app_specific_token": t.UUID}}
 }
 
 // listUserAppTokens answers GET /user/apptoken[?expiring=…].
 func (h *Handler) listUserAppTokens(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	var only any
@@ -76,8 +63,14 @@ func (h *Handler) listUserAppTokens(w http.ResponseWriter, r *http.Request, c *c
 // createUserAppToken answers POST /user/apptoken: 200 with the new token
 // and its secret, as Quay does.
 func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
+	}
+	// The new token logs in to the registry with every right of the user;
+	// an OAuth token may hand it out only when its own scopes reach as
+	// far (Quay asks for user:admin alone).
+	if !c.p.HoldsAllRepoRights() {
+		return forbidden()
 	}
 	var body struct {
 		Title *string `json:"title"`
@@ -88,18 +81,22 @@ func (h *Handler) createUserAppToken(w http.ResponseWriter, r *http.Request, c *
 	if body.Title == nil {
 		return requestError("'title' is a required property")
 	}
+	u, err := h.caller(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	secret, t, err := h.opt.Accounts.CreateAppToken(r.Context(), c.p.UserID, *body.Title, 0)
 	if err != nil {
 		return err
 	}
-	h.record(r, c, appTokenLog("create_app_specific_token", t))
+	h.record(r, c, appTokenLog("create_app_specific_token", u.NamespaceID, t))
 	return writeJSON(w, http.StatusOK, map[string]any{"token": appTokenView(t, secret)})
 }
 
 // getUserAppToken answers GET /user/apptoken/{token_uuid}: one of the
 // caller's own tokens with its secret; anyone else's is 404.
 func (h *Handler) getUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	t, err := h.opt.Accounts.AppToken(r.Context(), c.p.UserID, c.vars["token_uuid"])
@@ -115,13 +112,17 @@ func (h *Handler) getUserAppToken(w http.ResponseWriter, r *http.Request, c *cal
 
 // revokeUserAppToken answers DELETE /user/apptoken/{token_uuid}.
 func (h *Handler) revokeUserAppToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := userAdmin(c); err != nil {
+	if err := c.accountAdmin(); err != nil {
+		return err
+	}
+	u, err := h.caller(r.Context(), c)
+	if err != nil {
 		return err
 	}
 	t, err := h.opt.Accounts.RevokeAppToken(r.Context(), c.p.UserID, c.vars["token_uuid"])
 	if err != nil {
 		return err
 	}
-	h.record(r, c, appTokenLog("revoke_app_specific_token", t))
+	h.record(r, c, appTokenLog("revoke_app_specific_token", u.NamespaceID, t))
 	return writeJSON(w, http.StatusNoContent, nil)
 }

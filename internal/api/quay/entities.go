@@ -25,7 +25,7 @@ func (h *Handler) searchTeamsAndRobots(ctx context.Context, c *call, query strin
 	}
 	// Teams: the caller's own, then those of organisations they
 	// administer, each once.
-	mine, err := h.opt.Accounts.SearchMemberTeams(ctx, c.p.UserID, 0)
+	mine, err := h.opt.Accounts.UserTeams(ctx, c.p.UserID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +36,10 @@ func (h *Handler) searchTeamsAndRobots(ctx context.Context, c *call, query strin
 		}
 		teams[t.ID] = true
 		out = append(out, map[string]any{"kind": "team", "name": t.Name, "organization": namespaceEntity(org),
-			"avatar": avatar(t.Name, "team", ""), "score": scoreTeam, "href": "/organization/" + org.Name + "/teams/" + t.Name})
+			"avatar": teamAvatar(t), "score": scoreTeam, "href": "/organization/" + org.Name + "/teams/" + t.Name})
 	}
 	for _, t := range mine {
-		org, err := h.opt.Accounts.SearchNamespaceByID(ctx, t.NamespaceID)
+		org, err := h.opt.Accounts.NamespaceWithID(ctx, t.NamespaceID)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ func (h *Handler) findEntities(w http.ResponseWriter, r *http.Request, c *call) 
 	for _, u := range users {
 		v := userEntity(u)
 		if org != nil {
-			ts, err := h.opt.Accounts.SearchMemberTeams(ctx, u.ID, org.ID)
+			ts, err := h.opt.Accounts.UserTeams(ctx, u.ID, org.ID)
 			if err != nil {
 				return err
 			}

@@ -7,14 +7,14 @@ import (
 	"wharf/internal/errs"
 )
 
-// apiError is an error answered in one of Quay's three shapes: the
-// problem document (typ set), {"message": …} (typ empty) or, for
-// pre-handler refusals, {"error": …} (plain set).
+// apiError is an error answered in one of Quay's shapes: the problem
+// document (typ set) or {"message": …} (typ empty). Quay's third shape,
+// {"error": …}, comes from refusals Wharf does not make (anonymous access
+// switched off, browser calls without X-Requested-With).
 type apiError struct {
 	status int
 	typ    string // Quay's error_type: invalid_request, invalid_token, …
 	detail string
-	plain  bool
 	extra  map[string]any // more keys of the problem document
 }
 

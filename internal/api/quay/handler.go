@@ -1,6 +1,7 @@
 package quay
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,7 +90,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 
 // authenticate reads the caller's credentials: a bearer OAuth access
 // token or API token, or Basic credentials. Wrong credentials are a 401;
-// none is the anonymous caller.
+// none is the anonymous caller. Application-specific tokens are for
+// registry logins only, as in Quay: the API refuses them (401), so that a
+// password handed to a build tool does not administer the account.
 func (h *Handler) authenticate(r *http.Request) (auth.Principal, error) {
 	c, err := auth.ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
@@ -102,6 +105,10 @@ func (h *Handler) authenticate(r *http.Request) (auth.Principal, error) {
 	p, err := h.opt.Accounts.Authenticate(r.Context(), c)
 	if errs.Is(err, errs.Unauthenticated) {
 		return auth.Principal{}, &apiError{status: http.StatusUnauthorized, typ: typeInvalidToken, detail: errs.Message(err)}
+	}
+	if err == nil && p.Method == auth.ByAppToken {
+		return auth.Principal{}, &apiError{status: http.StatusUnauthorized, typ: typeInvalidToken,
+			detail: "application-specific tokens are for registry logins"}
 	}
 	return p, err
 }
@@ -117,8 +124,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		ae = &apiError{status: http.StatusInternalServerError, detail: "Internal Server Error"}
 	}
 	switch {
-	case ae.plain:
-		_ = writeJSON(w, ae.status, map[string]any{"error": ae.detail})
 	case ae.typ == "":
 		_ = writeJSON(w, ae.status, map[string]any{"message": ae.detail})
 	default:
@@ -180,6 +185,20 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptionalBody is decodeBody for endpoints whose body may be left
+// out: an empty body leaves v as it is.
+func decodeOptionalBody(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return requestError("could not read the request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeBody(r, v)
+}
+
 // truthy reads a boolean query parameter the way Quay does: anything but
 // "false", "0", "null" and "" (in any case) is true; absent is def.
 func truthy(r *http.Request, name string, def bool) bool {
@@ -197,11 +216,16 @@ func truthy(r *http.Request, name string, def bool) bool {
 // record writes a usage-log entry; a failure is logged, not answered,
 // because the action has happened.
 func (h *Handler) record(r *http.Request, c *call, e audit.Entry) {
-	if h.opt.Audit == nil {
+	e.PerformerID, e.IP = c.p.UserID, c.ip
+	recordEntry(r, h.opt, e)
+}
+
+// recordEntry writes e to the usage log of opt, logging a failure.
+func recordEntry(r *http.Request, opt Options, e audit.Entry) {
+	if opt.Audit == nil {
 		return
 	}
-	e.PerformerID, e.IP = c.p.UserID, c.ip
-	if err := h.opt.Audit.Record(r.Context(), e); err != nil {
-		h.opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
+	if err := opt.Audit.Record(r.Context(), e); err != nil {
+		opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
 	}
 }

@@ -9,7 +9,9 @@ func (h *Handler) notificationRoutes() []route {
 
 // listNotifications answers GET /user/notifications: the caller's pending
 // team invitations, as Quay's org_team_invite notifications carrying the
-// code to accept them with.
+// code to accept them with. Invitations of the caller's e-mail address
+// are shown only while sign-up is off: with it on, anyone may claim any
+// address, so the inviting admin hands out the code instead.
 func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := c.accountAdmin(); err != nil {
 		return err
@@ -18,7 +20,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	is, err := h.opt.Accounts.UserInvitations(r.Context(), u)
+	is, err := h.opt.Accounts.UserInvitations(r.Context(), u, !h.opt.SignUp)
 	if err != nil {
 		return err
 	}

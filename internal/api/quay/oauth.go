@@ -189,16 +189,11 @@ func browserNonce(w http.ResponseWriter, r *http.Request) string {
 
 // assigned records that the application got a token for a user.
 func (h *OAuthHandler) assigned(r *http.Request, app meta.App, userID int64, userName string, t meta.Token) {
-	if h.opt.Audit == nil {
-		return
-	}
 	e := audit.Entry{Kind: "oauth_token_assigned", NamespaceID: app.NamespaceID, PerformerID: userID, IP: httpx.ClientIP(r),
 		Metadata: map[string]any{"application_name": app.Name, "client_id": app.ClientID,
 			"token_uuid": t.UUID, "scope": strings.Join(t.Scopes, " ")}}
 	if userName != "" {
 		e.Metadata["username"] = userName
 	}
-	if err := h.opt.Audit.Record(r.Context(), e); err != nil {
-		h.opt.Log.ErrorContext(r.Context(), "usage log", "err", err, "kind", e.Kind)
-	}
+	recordEntry(r, h.opt, e)
 }

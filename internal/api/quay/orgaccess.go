@@ -50,16 +50,11 @@ func (h *Handler) orgAdmin(ctx context.Context, c *call, name string) (meta.Name
 }
 
 // accountAdmin refuses callers who may not act for their own account as a
-// whole, as Quay's user:admin endpoints do: the anonymous caller (401),
-// robots, credentials restricted to some repositories and OAuth tokens
-// without user:admin (403).
+// whole (auth.Principal.AdministersAccount), as Quay's user:admin
+// endpoints do: 401 for the anonymous caller, 403 for the others.
 func (c *call) accountAdmin() error {
-	switch {
-	case c.p.Anonymous():
-		return unauthorized()
-	case c.p.Robot, !c.p.PermitsResource(auth.GrantNamespace, "", auth.Admin),
-		c.p.Caps != nil && !c.p.Caps.UserAdmin:
-		return forbidden()
+	if !c.p.AdministersAccount() {
+		return c.denied()
 	}
 	return nil
 }

@@ -2,24 +2,10 @@ package quay
 
 import (
 	"context"
-	"strings"
 
 	"wharf/internal/auth"
 	"wharf/internal/meta"
 )
-
-// shortRepoName is a repository's name without its namespace, as Quay
-// names repositories inside one.
-func shortRepoName(full string) string {
-	_, short, ok := strings.Cut(full, "/")
-	if !ok {
-		return full
-	}
-	return short
-}
-
-// teamAvatar is the avatar of a team.
-func teamAvatar(t meta.Team) map[string]any { return avatar(t.Name, "team", "") }
 
 // orgView is Quay's view of an organisation for the caller, whose role in
 // it is role: everyone sees its name and avatar, members its teams,
@@ -108,12 +94,4 @@ func orgMemberView(m auth.OrgMember) map[string]any {
 		"teams":        teams,
 		"repositories": shortNames(m.Repos),
 	}
-}
-
-func shortNames(full []string) []string {
-	out := make([]string, 0, len(full))
-	for _, n := range full {
-		out = append(out, shortRepoName(n))
-	}
-	return out
 }

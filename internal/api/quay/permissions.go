@@ -38,7 +38,7 @@ func userPermissionView(p meta.Permission, ns meta.Namespace, members map[int64]
 }
 
 func teamPermissionView(role string, t meta.Team) map[string]any {
-	return map[string]any{"role": role, "name": t.Name, "avatar": avatar(t.Name, "team", "")}
+	return map[string]any{"role": role, "name": t.Name, "avatar": teamAvatar(t)}
 }
 
 // listRepoUserPermissions answers GET …/permissions/user/.

@@ -2,7 +2,6 @@ package quay
 
 import (
 	"net/http"
-	"strings"
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
@@ -21,12 +20,6 @@ type repoAccess struct {
 	repo meta.Repository
 	ns   meta.Namespace
 	role string
-}
-
-// shortName is a repository's name without its namespace.
-func shortName(repo meta.Repository) string {
-	_, name, _ := strings.Cut(repo.Name, "/")
-	return name
 }
 
 // repoFor checks that the caller may do act to the repository the path
@@ -73,7 +66,7 @@ func (a repoAccess) can(c *call, act auth.Action) bool {
 
 // repoMeta is the metadata every repository log entry carries.
 func repoMeta(repo meta.Repository, more map[string]any) map[string]any {
-	m := map[string]any{"repo": shortName(repo), "namespace": meta.NamespaceOf(repo.Name)}
+	m := map[string]any{"repo": shortRepoName(repo.Name), "namespace": meta.NamespaceOf(repo.Name)}
 	for k, v := range more {
 		m[k] = v
 	}

@@ -58,6 +58,23 @@ func decodeRepoPage(tok string) int64 {
 	return n
 }
 
+// repoPage reads the page of the repositories f selects that the
+// request's next_page token asks for. It returns them and the body to
+// answer with, which holds the next token when more follow.
+func (h *Handler) repoPage(r *http.Request, f meta.RepoFilter) ([]meta.Repository, map[string]any, error) {
+	f.AfterID, f.Limit = decodeRepoPage(r.URL.Query().Get("next_page")), repoPageSize+1
+	rs, err := h.opt.Artifacts.VisibleRepos(r.Context(), f)
+	if err != nil {
+		return nil, nil, err
+	}
+	body := map[string]any{}
+	if len(rs) > repoPageSize {
+		rs = rs[:repoPageSize]
+		body["next_page"] = encodeRepoPage(rs[len(rs)-1].ID)
+	}
+	return rs, body, nil
+}
+
 // listRepos answers GET /api/v1/repository.
 func (h *Handler) listRepos(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
@@ -75,8 +92,7 @@ func (h *Handler) listRepos(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	// Starred public repositories count as the caller's stars even
 	// without public=true.
-	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: public || starred, Starred: starred,
-		AfterID: decodeRepoPage(q.Get("next_page")), Limit: repoPageSize + 1}
+	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: public || starred, Starred: starred}
 	if c.p.Caps != nil && c.p.Caps.Repo == "" {
 		// A token without a repository scope reads what anyone may.
 		f.UserID, f.Starred = 0, false
@@ -91,14 +107,9 @@ func (h *Handler) listRepos(w http.ResponseWriter, r *http.Request, c *call) err
 		}
 		f.NamespaceID = ns.ID
 	}
-	rs, err := h.opt.Artifacts.VisibleRepos(ctx, f)
+	rs, body, err := h.repoPage(r, f)
 	if err != nil {
 		return err
-	}
-	body := map[string]any{}
-	if len(rs) > repoPageSize {
-		rs = rs[:repoPageSize]
-		body["next_page"] = encodeRepoPage(rs[len(rs)-1].ID)
 	}
 	stars, err := h.starredAmong(r, c, f)
 	if err != nil {
@@ -141,7 +152,7 @@ func (h *Handler) starredAmong(r *http.Request, c *call, f meta.RepoFilter) (map
 func (h *Handler) repoListItem(r *http.Request, c *call, repo meta.Repository, stars map[int64]bool) (map[string]any, error) {
 	item := map[string]any{
 		"namespace":   meta.NamespaceOf(repo.Name),
-		"name":        shortName(repo),
+		"name":        shortRepoName(repo.Name),
 		"description": repo.Description,
 		"is_public":   repo.Public,
 		"kind":        repoKindImage,
@@ -251,6 +262,6 @@ func (h *Handler) createRepo(w http.ResponseWriter, r *http.Request, c *call) er
 	}
 	h.record(r, c, audit.Entry{Kind: "create_repo", NamespaceID: ns.ID, RepoID: repo.ID, Metadata: repoMeta(repo, nil)})
 	return writeJSON(w, http.StatusCreated, map[string]any{
-		"namespace": ns.Name, "name": shortName(repo), "kind": repoKindImage,
+		"namespace": ns.Name, "name": shortRepoName(repo.Name), "kind": repoKindImage,
 	})
 }

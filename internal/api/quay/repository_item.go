@@ -31,7 +31,7 @@ func (h *Handler) getRepo(w http.ResponseWriter, r *http.Request, c *call) error
 	}
 	body := map[string]any{
 		"namespace":        a.ns.Name,
-		"name":             shortName(a.repo),
+		"name":             shortRepoName(a.repo.Name),
 		"kind":             repoKindImage,
 		"description":      a.repo.Description,
 		"is_public":        a.repo.Public,
@@ -80,10 +80,14 @@ func (h *Handler) repoLogLines(r *http.Request, repo meta.Repository, since time
 }
 
 // repoActionCount is a repository's popularity: the actions on it in the
-// usage log over the last three months.
+// usage log over the last three months, counted by the store.
 func (h *Handler) repoActionCount(r *http.Request, repo meta.Repository) (int, error) {
-	ls, err := h.repoLogLines(r, repo, time.Now().AddDate(0, 0, -statsDays))
-	return len(ls), err
+	if h.opt.Audit == nil {
+		return 0, nil
+	}
+	return h.opt.Audit.Count(r.Context(), meta.LogFilter{
+		RepoID: repo.ID, Start: time.Now().AddDate(0, 0, -statsDays), End: time.Now().Add(time.Minute), Limit: maxCountedLines,
+	})
 }
 
 // repoStats counts the actions on a repository per day over the last

@@ -1,12 +1,9 @@
 package quay
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"wharf/internal/audit"
 	"wharf/internal/auth"
@@ -39,44 +36,22 @@ func errNoRobot() error {
 
 // robotNamespace returns the namespace whose robots the call is about
 // and the caller's role in it, once the caller holds at least need
-// there. Without an organisation in the path it is the caller's own
-// namespace, which only its owning person may administer.
+// there. With an organisation in the path the rules of orgRole apply;
+// without one it is the caller's own namespace, which only its person
+// administers, with user:admin when signed in with an OAuth token.
 func (h *Handler) robotNamespace(r *http.Request, c *call, need auth.NamespaceRole) (meta.Namespace, auth.NamespaceRole, error) {
 	ctx := r.Context()
-	if c.p.Anonymous() {
-		return meta.Namespace{}, auth.NoRole, unauthorized()
+	if org, ok := c.vars["orgname"]; ok {
+		return h.orgRole(ctx, c, org, need)
 	}
-	org, isOrg := c.vars["orgname"]
-	name := org
-	if !isOrg {
-		if c.p.Robot {
-			return meta.Namespace{}, auth.NoRole, forbidden()
-		}
-		name = c.p.Name
-	}
-	ns, err := h.opt.Accounts.Namespace(ctx, name)
-	switch {
-	case errs.Is(err, errs.NotFound) && c.p.Superuser:
-		return meta.Namespace{}, auth.NoRole, notFound()
-	case errs.Is(err, errs.NotFound):
-		return meta.Namespace{}, auth.NoRole, c.denied()
-	case err != nil:
+	if err := c.accountAdmin(); err != nil {
 		return meta.Namespace{}, auth.NoRole, err
 	}
-	role, err := h.opt.Authorizer.RoleIn(ctx, c.p, ns)
-	if err != nil {
+	if _, err := h.caller(ctx, c); err != nil {
 		return meta.Namespace{}, auth.NoRole, err
 	}
-	if !isOrg && c.p.Caps != nil && !c.p.Caps.UserAdmin {
-		role = auth.NoRole // the user's robots need user:admin
-	}
-	if role < need {
-		return meta.Namespace{}, auth.NoRole, forbidden()
-	}
-	if isOrg && ns.Kind != meta.KindOrg {
-		return meta.Namespace{}, auth.NoRole, notFound()
-	}
-	return ns, role, nil
+	ns, err := h.opt.Accounts.Namespace(ctx, c.p.Name)
+	return ns, auth.AdminRole, err
 }
 
 // robotView is Quay's view of a robot.
@@ -150,12 +125,11 @@ func (h *Handler) addRobotReach(r *http.Request, rb auth.Robot, v map[string]any
 	}
 	ts := make([]map[string]any, 0, len(teams))
 	for _, t := range teams {
-		ts = append(ts, map[string]any{"name": t.Name, "avatar": avatar(t.Name, "team", "")})
+		ts = append(ts, map[string]any{"name": t.Name, "avatar": teamAvatar(t)})
 	}
 	repos := make([]string, 0, len(ps))
 	for _, p := range ps {
-		_, name, _ := strings.Cut(p.RepoName, "/")
-		repos = append(repos, name)
+		repos = append(repos, shortRepoName(p.RepoName))
 	}
 	v["teams"], v["repositories"] = ts, repos
 	return nil
@@ -243,15 +217,7 @@ func (h *Handler) robotPermissions(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(ps))
-	for _, p := range ps {
-		_, name, _ := strings.Cut(p.RepoName, "/")
-		out = append(out, map[string]any{
-			"repository": map[string]any{"name": name, "is_public": p.Public},
-			"role":       p.Role,
-		})
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"permissions": repoPermissionsView(ps)})
 }
 
 // regenerateRobot answers POST …/robots/{robot_shortname}/regenerate: a
@@ -270,18 +236,4 @@ func (h *Handler) regenerateRobot(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	h.record(r, c, audit.Entry{Kind: "regenerate_robot_token", NamespaceID: ns.ID, Metadata: map[string]any{"robot": rb.Name}})
 	return writeJSON(w, http.StatusOK, robotView(rb, true, true))
-}
-
-// decodeOptionalBody is decodeBody for endpoints whose body may be left
-// out: an empty body leaves v as it is.
-func decodeOptionalBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return requestError("could not read the request body")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return decodeBody(r, v)
 }

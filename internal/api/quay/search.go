@@ -83,7 +83,7 @@ func (n *namespaces) get(ctx context.Context, id int64) (meta.Namespace, error) 
 	if ns, ok := n.byID[id]; ok {
 		return ns, nil
 	}
-	ns, err := n.h.opt.Accounts.SearchNamespaceByID(ctx, id)
+	ns, err := n.h.opt.Accounts.NamespaceWithID(ctx, id)
 	if err != nil {
 		return meta.Namespace{}, err
 	}
@@ -97,7 +97,7 @@ func repoResult(repo meta.Repository, ns meta.Namespace) map[string]any {
 		"kind":        "repository",
 		"title":       "repo",
 		"namespace":   namespaceEntity(ns),
-		"name":        strings.TrimPrefix(repo.Name, ns.Name+"/"),
+		"name":        shortRepoName(repo.Name),
 		"description": repo.Description,
 		"is_public":   repo.Public && ns.Public,
 		"score":       scoreRepository,
@@ -253,20 +253,11 @@ func (h *Handler) adminNamespaces(ctx context.Context, c *call) (own meta.Namesp
 	if own, err = h.opt.Accounts.Namespace(ctx, c.p.Name); err != nil && !errs.Is(err, errs.NotFound) {
 		return own, nil, err
 	}
-	teams, err := h.opt.Accounts.SearchMemberTeams(ctx, c.p.UserID, 0)
+	member, err := h.opt.Accounts.UserOrgs(ctx, c.p.UserID)
 	if err != nil {
 		return own, nil, err
 	}
-	seen := map[int64]bool{}
-	for _, t := range teams {
-		if seen[t.NamespaceID] {
-			continue
-		}
-		seen[t.NamespaceID] = true
-		ns, err := h.opt.Accounts.SearchNamespaceByID(ctx, t.NamespaceID)
-		if err != nil {
-			return own, nil, err
-		}
+	for _, ns := range member {
 		role, err := h.opt.Authorizer.RoleIn(ctx, c.p, ns)
 		if err != nil {
 			return own, nil, err

@@ -18,43 +18,21 @@ func (h *Handler) starRoutes() []route {
 	}
 }
 
-// starrer checks that the caller is a person acting with a credential
-// that may read (admin false) or change (admin true) their account.
-func starrer(c *call, admin bool) error {
-	switch {
-	case c.p.Anonymous():
-		return unauthorized()
-	case c.p.Robot, c.p.Restricted:
-		return forbidden()
-	case c.p.Caps != nil && (!c.p.Caps.UserRead || admin && !c.p.Caps.UserAdmin):
-		return forbidden()
-	}
-	return nil
-}
-
 // listStarred answers GET /api/v1/user/starred: the starred repositories
 // the caller may still see, paged as the repository list.
 func (h *Handler) listStarred(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := starrer(c, false); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
-	rs, err := h.opt.Artifacts.VisibleRepos(r.Context(), meta.RepoFilter{
-		UserID: c.p.UserID, Type: oci.RepoType, Public: true, Starred: true,
-		AfterID: decodeRepoPage(r.URL.Query().Get("next_page")), Limit: repoPageSize + 1,
-	})
+	rs, body, err := h.repoPage(r, meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: true, Starred: true})
 	if err != nil {
 		return err
-	}
-	body := map[string]any{}
-	if len(rs) > repoPageSize {
-		rs = rs[:repoPageSize]
-		body["next_page"] = encodeRepoPage(rs[len(rs)-1].ID)
 	}
 	items := make([]map[string]any, 0, len(rs))
 	for _, repo := range rs {
 		items = append(items, map[string]any{
 			"namespace":   meta.NamespaceOf(repo.Name),
-			"name":        shortName(repo),
+			"name":        shortRepoName(repo.Name),
 			"description": repo.Description,
 			"is_public":   repo.Public,
 			"kind":        repoKindImage,
@@ -80,7 +58,7 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
 	case b.Repository == nil:
 		return requestError("'repository' is a required property")
 	}
-	if err := starrer(c, true); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	c.vars = map[string]string{"repository": *b.Namespace + "/" + *b.Repository}
@@ -94,13 +72,13 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
 		}
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"namespace": a.ns.Name, "repository": shortName(a.repo)})
+	return writeJSON(w, http.StatusCreated, map[string]any{"namespace": a.ns.Name, "repository": shortRepoName(a.repo.Name)})
 }
 
 // unstar answers DELETE /api/v1/user/starred/{repository}: 204 whether or
 // not the repository exists or was starred.
 func (h *Handler) unstar(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := starrer(c, true); err != nil {
+	if err := c.accountAdmin(); err != nil {
 		return err
 	}
 	repo, err := h.opt.Artifacts.Repo(r.Context(), oci.RepoType, c.vars["repository"])

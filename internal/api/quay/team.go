@@ -199,7 +199,10 @@ func (h *Handler) invitesView(ctx context.Context, t meta.Team) ([]map[string]an
 	return out, nil
 }
 
-// emailInviteView is an invitation of an e-mail address.
+// emailInviteView is an invitation of an e-mail address, as its
+// organisation's admins see it: with the code to hand to the address's
+// holder, as Quay sends it by e-mail.
 func emailInviteView(i meta.Invite) map[string]any {
-	return map[string]any{"email": i.Email, "kind": "invite", "avatar": avatar(i.Email, "user", i.Email), "invited": true}
+	return map[string]any{"email": i.Email, "kind": "invite", "avatar": avatar(i.Email, "user", i.Email), "invited": true,
+		"code": i.Code}
 }

@@ -114,18 +114,12 @@ func (h *Handler) listTeamPermissions(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, map[string]any{
-			"repository": map[string]any{"name": shortRepoName(p.RepoName), "is_public": p.Public},
-			"role":       p.Role,
-		})
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"permissions": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"permissions": repoPermissionsView(ps)})
 }
 
-// invitation returns the caller's pending invitation with code; another
-// person's or a missing one is 404.
+// invitation returns the caller's pending invitation with code, naming
+// them or their e-mail address; another person's or a missing one is
+// 404.
 func (h *Handler) invitation(r *http.Request, c *call) (meta.User, invitationInfo, error) {
 	if err := c.accountAdmin(); err != nil {
 		return meta.User{}, invitationInfo{}, err
@@ -134,7 +128,7 @@ func (h *Handler) invitation(r *http.Request, c *call) (meta.User, invitationInf
 	if err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}
-	is, err := h.opt.Accounts.UserInvitations(r.Context(), u)
+	is, err := h.opt.Accounts.UserInvitations(r.Context(), u, true)
 	if err != nil {
 		return meta.User{}, invitationInfo{}, err
 	}

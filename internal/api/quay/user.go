@@ -27,7 +27,7 @@ func (h *Handler) getSelf(w http.ResponseWriter, r *http.Request, c *call) error
 	case c.p.Anonymous():
 		return &apiError{status: http.StatusUnauthorized, typ: typeInvalidToken, detail: "Requires authentication",
 			extra: map[string]any{"session_required": false}}
-	case c.p.Robot, c.p.Caps != nil && !c.p.Caps.UserRead:
+	case !c.p.ReadsAccount():
 		return forbidden()
 	}
 	u, err := h.caller(r.Context(), c)
@@ -81,7 +81,7 @@ func (h *Handler) userView(ctx context.Context, c *call, u meta.User) (map[strin
 			view[k] = v
 		}
 	}
-	if self && (c.p.Caps == nil || c.p.Caps.UserRead) {
+	if self && c.p.ReadsAccount() {
 		orgs, err := h.userOrgsView(ctx, c, u, admin)
 		if err != nil {
 			return nil, err

@@ -39,6 +39,9 @@ func userAvatar(u meta.User) map[string]any {
 	return avatar(u.Name, "user", u.Email)
 }
 
+// teamAvatar is the avatar of a team.
+func teamAvatar(t meta.Team) map[string]any { return avatar(t.Name, "team", "") }
+
 // namespaceKind is the avatar kind of a namespace.
 func namespaceKind(ns meta.Namespace) string {
 	if ns.Kind == meta.KindOrg {
@@ -63,10 +66,42 @@ func userEntity(u meta.User) map[string]any {
 
 // teamEntity is the short view of a team.
 func teamEntity(t meta.Team) map[string]any {
-	return map[string]any{"name": t.Name, "kind": "team", "avatar": avatar(t.Name, "team", "")}
+	return map[string]any{"name": t.Name, "kind": "team", "avatar": teamAvatar(t)}
 }
 
 // namespaceEntity is the short view of a namespace.
 func namespaceEntity(ns meta.Namespace) map[string]any {
 	return map[string]any{"name": ns.Name, "kind": namespaceKind(ns), "avatar": avatar(ns.Name, namespaceKind(ns), ns.Email)}
+}
+
+// shortRepoName is a repository's name without its namespace, as Quay
+// names repositories inside one.
+func shortRepoName(full string) string {
+	_, short, ok := strings.Cut(full, "/")
+	if !ok {
+		return full
+	}
+	return short
+}
+
+// shortNames is shortRepoName of each name.
+func shortNames(full []string) []string {
+	out := make([]string, 0, len(full))
+	for _, n := range full {
+		out = append(out, shortRepoName(n))
+	}
+	return out
+}
+
+// repoPermissionsView lists the repository permissions of a robot or a
+// team as Quay does: {"repository": {name, is_public}, "role"}.
+func repoPermissionsView(ps []meta.Permission) []map[string]any {
+	out := make([]map[string]any, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, map[string]any{
+			"repository": map[string]any{"name": shortRepoName(p.RepoName), "is_public": p.Public},
+			"role":       p.Role,
+		})
+	}
+	return out
 }

@@ -39,6 +39,8 @@ func logTests() []test {
 			wantKind(t, "ListLogs without namespace, repository or performer", err, errs.Invalid)
 			_, err = f.s.ListLogs(f.ctx, meta.LogFilter{Kinds: []string{"login"}, Start: at(-10), End: at(10), Limit: 10})
 			wantKind(t, "ListLogs with only kinds", err, errs.Invalid)
+			_, err = f.s.CountLogs(f.ctx, meta.LogFilter{Kinds: []string{"login"}})
+			wantKind(t, "CountLogs with only kinds", err, errs.Invalid)
 		}},
 	}
 }
@@ -105,5 +107,15 @@ func testLogFilters(t *testing.T, f *fixture) {
 		got, err := f.s.ListLogs(f.ctx, c.f)
 		f.ok(err)
 		wantEqual(t, "ListLogs "+c.name, got, c.want)
+		n, err := f.s.CountLogs(f.ctx, c.f)
+		f.ok(err)
+		if n != len(c.want) {
+			t.Errorf("CountLogs %s = %d, want %d", c.name, n, len(c.want))
+		}
+	}
+	n, err := f.s.CountLogs(f.ctx, meta.LogFilter{NamespaceID: ns1})
+	f.ok(err)
+	if n != 4 {
+		t.Errorf("CountLogs without bounds = %d, want 4", n)
 	}
 }

@@ -59,10 +59,36 @@ func stampUp(t time.Time) int64 {
 // of one of them backwards. Limit <= 0 means no limit. Errors:
 // errs.Invalid when none of the three is set.
 func (q *queries) ListLogs(ctx context.Context, f meta.LogFilter) ([]meta.LogEntry, error) {
-	if f.NamespaceID == 0 && f.RepoID == 0 && f.PerformerID == 0 {
-		return nil, errs.E(errs.Invalid, "log filter needs a namespace, a repository or a performer")
+	w, err := logWhere(f)
+	if err != nil {
+		return nil, wrap("list log entries", err)
 	}
+	query := `SELECT ` + logCols + ` FROM logs` + w.String() +
+		` ORDER BY created DESC, id DESC LIMIT ` + w.arg(limit(f.Limit))
+	es, err := list(ctx, q.rd, scanLog, query, w.args...)
+	return es, wrap("list log entries", err)
+}
+
+// CountLogs implements meta.Logs: it counts what ListLogs would return,
+// without reading the entries. Errors as ListLogs.
+func (q *queries) CountLogs(ctx context.Context, f meta.LogFilter) (int, error) {
+	w, err := logWhere(f)
+	if err != nil {
+		return 0, wrap("count log entries", err)
+	}
+	var n int
+	err = q.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM logs`+w.String()+
+		` LIMIT `+w.arg(limit(f.Limit))+`) AS selected`, w.args...).Scan(&n)
+	return n, wrap("count log entries", err)
+}
+
+// logWhere is the condition of the entries f selects. Errors:
+// errs.Invalid when f names no namespace, repository or performer.
+func logWhere(f meta.LogFilter) (where, error) {
 	var w where
+	if f.NamespaceID == 0 && f.RepoID == 0 && f.PerformerID == 0 {
+		return w, errs.E(errs.Invalid, "log filter needs a namespace, a repository or a performer")
+	}
 	if f.NamespaceID != 0 {
 		w.and(`namespace_id = ` + w.arg(f.NamespaceID))
 	}
@@ -75,7 +101,7 @@ func (q *queries) ListLogs(ctx context.Context, f meta.LogFilter) ([]meta.LogEnt
 	if len(f.Kinds) > 0 {
 		kinds, err := json.Marshal(f.Kinds)
 		if err != nil {
-			return nil, wrap("list log entries", err)
+			return w, err
 		}
 		w.and(`kind IN (SELECT value FROM json_each(` + w.arg(string(kinds)) + `))`)
 	}
@@ -88,8 +114,5 @@ func (q *queries) ListLogs(ctx context.Context, f meta.LogFilter) ([]meta.LogEnt
 	if f.BeforeID != 0 {
 		w.and(`id < ` + w.arg(f.BeforeID))
 	}
-	query := `SELECT ` + logCols + ` FROM logs` + w.String() +
-		` ORDER BY created DESC, id DESC LIMIT ` + w.arg(limit(f.Limit))
-	es, err := list(ctx, q.rd, scanLog, query, w.args...)
-	return es, wrap("list log entries", err)
+	return w, nil
 }

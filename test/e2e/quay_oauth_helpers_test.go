@@ -5,76 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 
 	"wharf/internal/testserver"
 )
 
 // This file holds helpers of the tests of OAuth applications, the OAuth
-// 2 endpoints, application-specific tokens and search.
-
-// apiAs returns a client calling the Quay API with u's name and password.
-func apiAs(u *user) *client { return u.basic() }
-
-// quayErr is the problem document of a Quay API error.
-type quayErr struct {
-	Status       int    `json:"status"`
-	Detail       string `json:"detail"`
-	ErrorMessage string `json:"error_message"`
-	Title        string `json:"title"`
-	ErrorType    string `json:"error_type"`
-	Type         string `json:"type"`
-	Message      string `json:"message"`
-}
-
-// wantQuayError checks an error answer: its status and, for a problem
-// document (errType not ""), its type; for a {"message"} answer (errType
-// ""), that the message is not empty.
-func (r *response) wantQuayError(t testing.TB, status int, errType string) quayErr {
-	t.Helper()
-	r.want(t, status)
-	var p quayErr
-	r.decode(t, &p)
-	switch {
-	case errType == "" && p.Message == "":
-		t.Errorf("%s %s: want a message, got %s", r.method, r.target, r.Body)
-	case errType != "" && (p.Status != status || p.Title != errType || p.ErrorType != errType ||
-		p.Detail == "" || p.Detail != p.ErrorMessage || !strings.HasSuffix(p.Type, "/api/v1/error/"+errType)):
-		t.Errorf("%s %s: problem document %+v, want status %d and type %s", r.method, r.target, p, status, errType)
-	}
-	return p
-}
-
-// wantDeniedAPI checks Quay's refusal: 401 invalid_token for the
-// anonymous caller, 403 insufficient_scope for the others.
-func (r *response) wantDeniedAPI(t testing.TB, anonymous bool) {
-	t.Helper()
-	if anonymous {
-		r.wantQuayError(t, http.StatusUnauthorized, "invalid_token")
-		return
-	}
-	r.wantQuayError(t, http.StatusForbidden, "insufficient_scope")
-}
-
-// makeOrg creates an organisation owned by u through the API and returns
-// its name.
-func makeOrg(t *testing.T, u *user) string {
-	t.Helper()
-	name := testserver.RandomName("org")
-	apiAs(u).do(t, http.MethodPost, "/api/v1/organization/", mustJSON(t, map[string]any{
-		"name": name, "email": name + "@example.com",
-	})).want(t, http.StatusCreated)
-	return name
-}
-
-// putTeamMember makes a team of org with role (creating it) and puts
-// member in it, as the org's owner u.
-func putTeamMember(t *testing.T, u *user, org, team, role string, member *user) {
-	t.Helper()
-	apiAs(u).putTeam(t, org, team, role)
-	apiAs(u).join(t, org, team, member)
-}
+// 2 endpoints and application-specific tokens.
 
 // oauthApp is an application as the API shows it to admins.
 type oauthApp struct {
@@ -202,20 +139,4 @@ func registryLogin(t *testing.T, e *env, authz string) *response {
 	r := e.anon().do(t, http.MethodGet, "/v2/", nil).want(t, http.StatusUnauthorized)
 	ch := parseChallenge(t, r.Header.Get("WWW-Authenticate"))
 	return e.withAuth(authz).do(t, http.MethodGet, ch.params["realm"]+"?service="+url.QueryEscape(ch.params["service"]), nil)
-}
-
-// makeOrgRobot creates the robot org+short as the org's owner u and
-// returns its full name and a client signing in with its token.
-func makeOrgRobot(t *testing.T, u *user, org, short string) (string, *client) {
-	t.Helper()
-	var rb struct {
-		Name  string `json:"name"`
-		Token string `json:"token"`
-	}
-	apiAs(u).do(t, http.MethodPut, "/api/v1/organization/"+org+"/robots/"+short, mustJSON(t, map[string]any{})).
-		want(t, http.StatusCreated).decode(t, &rb)
-	if rb.Name != org+"+"+short || rb.Token == "" {
-		t.Fatalf("robot %+v", rb)
-	}
-	return rb.Name, u.e.withAuth(basicAuth(rb.Name, rb.Token))
 }
