@@ -19,11 +19,25 @@ func safeParam(key string) bool {
 	return false
 }
 
+// secretPaths are path prefixes whose next segment is a secret, such as
+// the code of a team invitation.
+var secretPaths = []string{"/api/v1/teaminvite/"}
+
 // logPath returns u's escaped path and query for the access log, with the
-// value of every query parameter not known to be safe replaced by
-// REDACTED. Parameter order and keys are kept as sent.
+// value of every query parameter not known to be safe, and every secret
+// path segment, replaced by REDACTED. Parameter order and keys are kept as
+// sent.
 func logPath(u *url.URL) string {
 	p := u.EscapedPath()
+	for _, prefix := range secretPaths {
+		if rest, ok := strings.CutPrefix(p, prefix); ok && rest != "" {
+			_, tail, _ := strings.Cut(rest, "/")
+			p = prefix + redacted
+			if tail != "" {
+				p += "/" + tail
+			}
+		}
+	}
 	if u.RawQuery == "" {
 		return p
 	}

@@ -23,6 +23,9 @@ func TestLogPath(t *testing.T) {
 		{"/x?%zz=5", "/x?%zz=REDACTED"},         // key that does not unescape
 		{"/x?token=a=b=c", "/x?token=REDACTED"}, // "=" inside a value
 		{"/a%2Fb/c", "/a%2Fb/c"},
+		{"/api/v1/teaminvite/4f2a9c", "/api/v1/teaminvite/REDACTED"},
+		{"/api/v1/teaminvite/4f2a9c/x?n=1", "/api/v1/teaminvite/REDACTED/x?n=1"},
+		{"/api/v1/teaminvite/", "/api/v1/teaminvite/"},
 	}
 	for _, tt := range tests {
 		u, err := url.ParseRequestURI(tt.in)
