@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -147,6 +149,11 @@ func testQuaySignUp(t *testing.T, e *env) {
 		t.Errorf("new account's view: %+v", v)
 	}
 	u := &user{e: e, name: name, pass: "correct-horse"}
+	// The usage log is read from SQLite's file; the account that signed up
+	// is the performer of its creation.
+	if _, err := os.Stat(filepath.Join(e.srv.DataDir, "wharf.db")); err == nil {
+		openUsageLog(t, e).check(t, name, nil, []logWant{{"user_create", []string{"username", "email"}, 0}})
+	}
 	u.basic().quayDo(t, http.MethodGet, "user/", nil).want(t, http.StatusOK).decode(t, &v)
 	if v.Username != name {
 		t.Errorf("signed in as %q", v.Username)

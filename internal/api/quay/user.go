@@ -158,9 +158,10 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err != nil {
 		return err
 	}
-	h.record(r, c, audit.Entry{Kind: "user_create", NamespaceID: u.NamespaceID,
-		Metadata: map[string]any{"username": u.Name, "email": u.Email}})
+	// The new account is who signed up: it performs its own creation.
 	self := &call{p: auth.Principal{UserID: u.ID, Name: u.Name}, vars: c.vars, ip: c.ip}
+	h.record(r, self, audit.Entry{Kind: "user_create", NamespaceID: u.NamespaceID,
+		Metadata: map[string]any{"username": u.Name, "email": u.Email}})
 	view, err := h.userView(r.Context(), self, u)
 	if err != nil {
 		return err
