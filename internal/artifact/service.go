@@ -137,10 +137,31 @@ func (s *Service) EnsureRepo(ctx context.Context, typ, name string, creatorID in
 // batches so that filtering never shortens a page that has more to show.
 // keep may be nil.
 func (s *Service) ListRepos(ctx context.Context, typ string, p meta.Page, keep func(meta.Repository) (bool, error)) ([]meta.Repository, error) {
+	return pageRepos(p, keep, func(after string, limit int) ([]meta.Repository, error) {
+		return s.meta.ListRepos(ctx, typ, meta.Page{After: after, Limit: limit})
+	})
+}
+
+// ListReadableRepos is ListRepos over the repositories the user userID (0:
+// the anonymous caller) may see by the store's visibility rules (see
+// meta.RepoFilter, public ones included), so that a listing reads only
+// candidates the caller can have, not every repository; keep still has
+// the last word.
+func (s *Service) ListReadableRepos(ctx context.Context, userID int64, typ string, p meta.Page, keep func(meta.Repository) (bool, error)) ([]meta.Repository, error) {
+	return pageRepos(p, keep, func(after string, limit int) ([]meta.Repository, error) {
+		return s.meta.ListVisibleRepos(ctx, meta.RepoFilter{UserID: userID, Type: typ, Public: true,
+			ByName: true, AfterName: after, Limit: limit})
+	})
+}
+
+// pageRepos collects up to p.Limit repositories after p.After that keep
+// accepts, fetching batches in lower-cased name order.
+func pageRepos(p meta.Page, keep func(meta.Repository) (bool, error), fetch func(after string, limit int) ([]meta.Repository, error)) ([]meta.Repository, error) {
+	const batch = 500
 	var out []meta.Repository
-	batch := meta.Page{After: p.After, Limit: 500}
+	after := p.After
 	for {
-		rs, err := s.meta.ListRepos(ctx, typ, batch)
+		rs, err := fetch(after, batch)
 		if err != nil {
 			return nil, fmt.Errorf("list repositories: %w", err)
 		}
@@ -158,10 +179,10 @@ func (s *Service) ListRepos(ctx context.Context, typ string, p meta.Page, keep f
 				}
 			}
 		}
-		if len(rs) < batch.Limit {
+		if len(rs) < batch {
 			return out, nil
 		}
-		batch.After = strings.ToLower(rs[len(rs)-1].Name)
+		after = strings.ToLower(rs[len(rs)-1].Name)
 	}
 }
 

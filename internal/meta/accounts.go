@@ -150,6 +150,10 @@ type RepoFilter struct {
 	Limit        int   // <= 0: no limit
 	NamePrefix   string
 	NameContains string // case-insensitive match anywhere in the full name
+	// ByName orders by lower-cased name instead of ID, keeping only names
+	// after AfterName (compared lower-cased), as ListRepos pages.
+	ByName    bool
+	AfterName string
 }
 
 // NamespaceFilter selects namespaces: of a kind ("" for both) whose
@@ -247,7 +251,8 @@ type Permissions interface {
 	// TeamRoles returns the roles of the teams a user is in within a
 	// namespace. The order is unspecified.
 	TeamRoles(ctx context.Context, userID, namespaceID int64) ([]string, error)
-	// ListVisibleRepos returns the repositories f selects, by ID.
+	// ListVisibleRepos returns the repositories f selects, by ID or, with
+	// f.ByName, by lower-cased name.
 	ListVisibleRepos(ctx context.Context, f RepoFilter) ([]Repository, error)
 }
 

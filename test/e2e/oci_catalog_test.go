@@ -97,6 +97,29 @@ func testCatalog(t *testing.T, e *env) {
 		}
 	})
 
+	t.Run("Organisation", func(t *testing.T) {
+		t.Parallel()
+		// A team's read permission puts an organisation's private
+		// repository in its members' catalogs and no one else's.
+		admin, reader, outsider := e.newUser(t, false), e.newUser(t, false), e.newUser(t, false)
+		org := admin.createOrg(t)
+		repo := org + "/cat-team"
+		pushBlob(t, admin.basic(), repo, mtOCILayer, randBytes(t, 10))
+		ac := admin.basic()
+		ac.putTeam(t, org, "readers", "member")
+		ac.join(t, org, "readers", reader)
+		ac.quayDo(t, http.MethodPut, "repository/"+repo+"/permissions/team/readers", map[string]any{"role": "read"}).
+			want(t, http.StatusOK)
+		for who, c := range map[string]*client{"admin": admin.basic(), "reader": reader.basic()} {
+			if p, _ := getCatalog(t, c, "/v2/_catalog"); !slices.Contains(p.Repositories, repo) {
+				t.Errorf("%s's catalog %q lacks %s", who, p.Repositories, repo)
+			}
+		}
+		if p, _ := getCatalog(t, outsider.basic(), "/v2/_catalog"); slices.Contains(p.Repositories, repo) {
+			t.Errorf("an outsider's catalog lists %s", repo)
+		}
+	})
+
 	t.Run("Anonymous", func(t *testing.T) {
 		t.Parallel()
 		r := e.anon().do(t, http.MethodGet, "/v2/_catalog", nil)

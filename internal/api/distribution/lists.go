@@ -87,9 +87,18 @@ func (h *Handler) catalog(w http.ResponseWriter, r *http.Request, req *request) 
 	names := []string{}
 	if !empty {
 		p.Limit++
-		repos, err := h.opt.Artifacts.ListRepos(r.Context(), RepoType, p, func(repo meta.Repository) (bool, error) {
+		can := func(repo meta.Repository) (bool, error) {
 			return h.opt.Authorizer.Can(r.Context(), who, auth.Pull, RepoType, repo.Name)
-		})
+		}
+		// A superuser reads everything; anyone else only what the store's
+		// visibility rules let them see, each confirmed by the authorizer.
+		list := func() ([]meta.Repository, error) {
+			return h.opt.Artifacts.ListReadableRepos(r.Context(), who.UserID, RepoType, p, can)
+		}
+		if who.Superuser {
+			list = func() ([]meta.Repository, error) { return h.opt.Artifacts.ListRepos(r.Context(), RepoType, p, can) }
+		}
+		repos, err := list()
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package metatest
 
 import (
+	"slices"
 	"testing"
 
 	"wharf/internal/meta"
@@ -131,6 +132,15 @@ func testVisiblePaging(t *testing.T, f *fixture) {
 		want = append(want, w.repos[n])
 	}
 	wantEqual(t, "bob's repositories page by page", got, want)
+
+	// By name: the same set in lower-cased name order, paged by name.
+	byName := slices.Clone(bobSeesAll)
+	slices.Sort(byName)
+	w.check(t, f, visibleCase{user: "bob", f: meta.RepoFilter{Public: true, ByName: true}, want: byName})
+	w.check(t, f, visibleCase{user: "bob", f: meta.RepoFilter{Public: true, ByName: true, AfterName: "ACME/SECRET", Limit: 3},
+		want: byName[slices.Index(byName, "acme/secret")+1:][:3]})
+	w.check(t, f, visibleCase{user: "anonymous", f: meta.RepoFilter{Public: true, ByName: true, AfterName: "b"},
+		want: []string{"carol/pub"}})
 }
 
 func testVisibleChanges(t *testing.T, f *fixture) {

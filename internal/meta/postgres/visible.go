@@ -39,6 +39,9 @@ func visibleQuery(f meta.RepoFilter) (string, []any) {
 	if f.AfterID != 0 {
 		w.and(`r.id > ` + w.arg(f.AfterID))
 	}
+	if f.ByName && f.AfterName != "" {
+		w.and(`r.lower_name > ` + w.arg(strings.ToLower(f.AfterName)))
+	}
 	if f.NamePrefix != "" {
 		w.and(`r.lower_name LIKE ` + w.arg(prefixPattern(strings.ToLower(f.NamePrefix))) + ` ESCAPE '\'`)
 	}
@@ -71,7 +74,11 @@ func visibleQuery(f meta.RepoFilter) (string, []any) {
 		}
 		w.and(reach)
 	}
+	order := `r.id`
+	if f.ByName {
+		order = `r.lower_name`
+	}
 	query := `SELECT ` + prefixed("r", repoCols) + ` FROM repositories r` + w.String() +
-		` ORDER BY r.id LIMIT ` + w.arg(limit(f.Limit))
+		` ORDER BY ` + order + ` LIMIT ` + w.arg(limit(f.Limit))
 	return query, w.args
 }
