@@ -38,9 +38,18 @@ func link(w http.ResponseWriter, path string, n int, last string) {
 	w.Header().Set("Link", "<"+path+"?"+v.Encode()+`>; rel="next"`)
 }
 
+// writeJSON answers v as JSON. Only marshalling can fail it; see below.
 func writeJSON(w http.ResponseWriter, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err // nothing is sent yet: the error gets its own response
+	}
 	w.Header().Set("Content-Type", contentType)
-	return json.NewEncoder(w).Encode(v)
+	// A failed write means the client went away; there is no one left to
+	// answer, and an error response after the headers would corrupt the
+	// stream.
+	_, _ = w.Write(append(b, '\n'))
+	return nil
 }
 
 func (h *Handler) tags(w http.ResponseWriter, r *http.Request, req *request) error {
