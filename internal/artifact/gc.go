@@ -18,8 +18,10 @@ import (
 // record, the content is written unless the blob store has it, and then
 // one transaction refers to the blob (which takes the record again) and,
 // still holding it, checks that the content is there. Collection runs
-// meta.Blobs.CollectBlob, one transaction that deletes the record only if
-// it is still unreferenced and past the grace period, deletes the content
+// meta.Blobs.CollectBlob, one transaction that takes the record, waiting
+// for writers that hold it, then deletes it only if it is still
+// unreferenced (as those writers committed) and past the grace period,
+// deletes the content
 // while the record is held, and commits last. Every interleaving comes
 // out whole:
 //
