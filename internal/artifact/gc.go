@@ -34,7 +34,9 @@ import (
 //     reference step after it (possible only when the grace period is
 //     shorter than a commit) finds no record, or, when another commit
 //     recorded the blob again in between, finds the content missing; it
-//     fails with errs.Unavailable, unacknowledged, and can be retried;
+//     fails with errs.Unavailable, unacknowledged, and can be retried,
+//     and having found no record it records the blob again, since
+//     content it wrote after the collection would be known to nothing;
 //   - a collection that dies midway rolls back: the record stays, with or
 //     without content, and the next commit writes missing content again.
 //

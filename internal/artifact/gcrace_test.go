@@ -163,3 +163,53 @@ func TestCommitSpanningCollectionAlone(t *testing.T) {
 		t.Errorf("blob pushed again = %q, want %q", got, data)
 	}
 }
+
+// TestCommitAfterCollectionLeavesNoOrphan holds a push between recording a
+// blob and writing its content while another process collects the record
+// (a grace period shorter than a commit). The push is refused, and the
+// content it wrote meanwhile must stay known to garbage collection, which
+// never lists the blob store: a later run deletes it.
+func TestCommitAfterCollectionLeavesNoOrphan(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		what string
+		put  func(e *env, repoID int64, d string, data []byte) error
+	}{
+		{"PutBlob", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutBlob(t.Context(), repoID, d, bytes.NewReader(data))
+			return err
+		}},
+		{"PutContent", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutContent(t.Context(), artifact.PutContentRequest{RepoID: repoID, Digest: d,
+				Content: data, MediaType: "application/vnd.oci.image.manifest.v1+json"})
+			return err
+		}},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			ps, hooks := processes(t, 2)
+			gc, late := ps[0], ps[1]
+			repo := late.repo(t, "oci", "alice/orphan")
+			data := []byte(`{"schemaVersion":2,"what":"` + c.what + `"}`)
+			d := sha256Digest(data)
+			gc.clock.Advance(time.Minute)
+
+			held, resume := make(chan struct{}), make(chan struct{})
+			signal := once(held)
+			hooks[1].beforeCommit = func() { signal(); <-resume }
+			done := make(chan error, 1)
+			go func() { done <- c.put(late, repo.ID, d, data) }()
+			<-held
+			if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
+				t.Fatalf("CollectGarbage deleted %d blobs, want the fresh record", st.BlobsDeleted)
+			}
+			close(resume)
+			wantKind(t, c.what+" whose record was collected", <-done, errs.Unavailable)
+
+			gc.clock.Advance(time.Minute)
+			gc.gc(t, artifact.GCOptions{})
+			if gc.stored(t, d) {
+				t.Errorf("content written by the refused %s outlives garbage collection: nothing records it", c.what)
+			}
+		})
+	}
+}

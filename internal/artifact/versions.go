@@ -62,7 +62,7 @@ func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.V
 	})
 	if errs.Is(err, errs.NotFound) {
 		if _, gerr := s.meta.GetBlob(ctx, req.Digest); errs.Is(gerr, errs.NotFound) {
-			err = errCollected(req.Digest)
+			err = s.collected(ctx, meta.Blob{Digest: req.Digest, Size: int64(len(req.Content))})
 		}
 	}
 	if err != nil {
