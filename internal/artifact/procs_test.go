@@ -21,6 +21,7 @@ type hookedStore struct {
 	beforeDelete func()
 	beforeCommit func()
 	afterCommit  func()
+	beforeClose  func(id string)
 }
 
 func (h *hookedStore) Delete(ctx context.Context, digest string) error {
@@ -60,6 +61,13 @@ func (u *hookedUpload) Commit(ctx context.Context, digest string, size int64) er
 		u.h.afterCommit()
 	}
 	return err
+}
+
+func (u *hookedUpload) Close() error {
+	if u.h.beforeClose != nil {
+		u.h.beforeClose(u.ID())
+	}
+	return u.Upload.Close()
 }
 
 // processes returns n Services that share their data as processes of one

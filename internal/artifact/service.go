@@ -189,7 +189,7 @@ func pageRepos(p meta.Page, keep func(meta.Repository) (bool, error), fetch func
 // DeleteRepo removes a repository with everything in it, and the data of
 // its upload sessions. Its blobs stay until garbage collection finds them
 // unreferenced. A session being written meanwhile is discarded by its
-// writer, which finds it gone. Errors: errs.NotFound.
+// writer, which finds it gone once it lets go (see letGo). Errors: errs.NotFound.
 func (s *Service) DeleteRepo(ctx context.Context, id int64) error {
 	ups, err := s.meta.DeleteRepo(ctx, id)
 	if err != nil {
