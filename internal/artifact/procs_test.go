@@ -22,6 +22,8 @@ type hookedStore struct {
 	beforeCommit func()
 	afterCommit  func()
 	beforeClose  func(id string)
+	// beforeCommitOf, like beforeCommit, is told the upload's id.
+	beforeCommitOf func(id string)
 }
 
 func (h *hookedStore) Delete(ctx context.Context, digest string) error {
@@ -55,6 +57,9 @@ type hookedUpload struct {
 func (u *hookedUpload) Commit(ctx context.Context, digest string, size int64) error {
 	if u.h.beforeCommit != nil {
 		u.h.beforeCommit()
+	}
+	if u.h.beforeCommitOf != nil {
+		u.h.beforeCommitOf(u.ID())
 	}
 	err := u.Upload.Commit(ctx, digest, size)
 	if u.h.afterCommit != nil {
