@@ -22,6 +22,8 @@ type hookedStore struct {
 	beforeCommit func()
 	afterCommit  func()
 	beforeClose  func(id string)
+	// failDeleteUpload, when it returns an error, fails DeleteUpload.
+	failDeleteUpload func(id string) error
 	// beforeCommitOf, like beforeCommit, is told the upload's id.
 	beforeCommitOf func(id string)
 }
@@ -31,6 +33,15 @@ func (h *hookedStore) Delete(ctx context.Context, digest string) error {
 		h.beforeDelete()
 	}
 	return h.Store.Delete(ctx, digest)
+}
+
+func (h *hookedStore) DeleteUpload(ctx context.Context, id string, confirm func(ctx context.Context) (bool, error)) error {
+	if h.failDeleteUpload != nil {
+		if err := h.failDeleteUpload(id); err != nil {
+			return err
+		}
+	}
+	return h.Store.DeleteUpload(ctx, id, confirm)
 }
 
 func (h *hookedStore) NewUpload(ctx context.Context, id string) (blob.Upload, error) {

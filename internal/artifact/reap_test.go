@@ -232,3 +232,49 @@ func TestDeleteRepoBeforeWriterCloses(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteRepoDiscardsPastAFailure deletes a repository whose first
+// session's data cannot be discarded: the repository is gone by then, and
+// with it every row naming its sessions, so the data of the others must
+// still go, and the failure be reported.
+func TestDeleteRepoDiscardsPastAFailure(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 1)
+	e := ps[0]
+	ctx := t.Context()
+	repo := e.repo(t, "oci", "alice/doomed")
+	var ids []string
+	for range 3 {
+		up, err := e.svc.StartUpload(ctx, repo.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, up.ID)
+	}
+	failed := ""
+	hooks[0].failDeleteUpload = func(id string) error {
+		if failed == "" || failed == id {
+			failed = id
+			return errs.E(errs.Other, "disk trouble")
+		}
+		return nil
+	}
+	if err := e.svc.DeleteRepo(ctx, repo.ID); err == nil {
+		t.Error("DeleteRepo reported no error although a session's data could not be discarded")
+	}
+	hooks[0].failDeleteUpload = nil
+	if _, err := e.svc.Repo(ctx, "oci", "alice/doomed"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("Repo after DeleteRepo: %v, want not found", err)
+	}
+	for _, id := range ids {
+		if id == failed {
+			continue
+		}
+		if w, err := e.blobs.ResumeUpload(ctx, id, 0, nil); !errs.Is(err, errs.NotFound) {
+			if err == nil {
+				w.Close()
+			}
+			t.Errorf("session %s of the deleted repository still has data: %v", id, err)
+		}
+	}
+}
