@@ -59,14 +59,13 @@ func (s *Service) UnlinkBlob(ctx context.Context, repoID int64, digest string) e
 	return nil
 }
 
-// putContent stores small content held in memory as a blob, unlinked:
-// its record, then its content unless the blob store has it. The caller
-// refers to it in a transaction that checks it is present (see gc.go).
-func (s *Service) putContent(ctx context.Context, digest string, data []byte) error {
-	id, err := newUploadID()
-	if err != nil {
-		return err
-	}
+// putContent stores small content held in memory as a blob of repository
+// repoID, unlinked: its record, then its content unless the blob store has
+// it. The caller refers to it in a transaction that checks it is present
+// (see gc.go). Content to write is staged under an upload session whose
+// row comes first, as every upload's does, so that a process that dies
+// while it writes leaves only what garbage collection finds.
+func (s *Service) putContent(ctx context.Context, repoID int64, digest string, data []byte) error {
 	unlock := s.locks.Lock("blob:" + digest)
 	defer unlock()
 	if err := s.meta.PutBlob(ctx, meta.Blob{Digest: digest, Size: int64(len(data))}); err != nil {
@@ -77,17 +76,20 @@ func (s *Service) putContent(ctx context.Context, digest string, data []byte) er
 	} else if !errs.Is(err, errs.NotFound) {
 		return err
 	}
-	w, err := s.blobs.NewUpload(ctx, id)
+	_, w, err := s.startUpload(ctx, repoID)
 	if err != nil {
 		return err
 	}
-	defer w.Close()
+	defer s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
 	if _, err := w.Write(data); err != nil {
 		w.Close()
-		s.blobs.DeleteUpload(context.WithoutCancel(ctx), id, nil)
+		s.blobs.DeleteUpload(context.WithoutCancel(ctx), w.ID(), nil)
 		return err
 	}
-	return w.Commit(ctx, digest, int64(len(data)))
+	// Commit ends the staged data whether it succeeds or not.
+	err = w.Commit(ctx, digest, int64(len(data)))
+	w.Close()
+	return err
 }
 
 // readContent returns the bytes of a small blob, from the cache when it can.

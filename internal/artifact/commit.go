@@ -62,7 +62,7 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 		s.meta.DeleteUpload(context.WithoutCancel(ctx), w.ID())
 		if errs.Is(err, errs.NotFound) {
 			if _, gerr := s.meta.GetBlob(ctx, digest); errs.Is(gerr, errs.NotFound) {
-				err = errCollected(digest)
+				err = s.collected(ctx, b)
 			}
 		}
 		return meta.Blob{}, fmt.Errorf("reference blob %s: %w", digest, err)
@@ -74,6 +74,17 @@ func (s *Service) commit(ctx context.Context, w blob.Upload, digest string, then
 // record and its reference step (see gc.go).
 func errCollected(digest string) error {
 	return errs.E(errs.Unavailable, "blob %s was garbage collected while it was stored; store it again", digest)
+}
+
+// collected answers a commit that found its blob's record gone: garbage
+// collection took it between the record and the reference step. The
+// content this commit wrote after that would be known to nothing, since
+// collection never lists the blob store, so the blob is recorded again
+// (unreferenced, for a later run) before the commit is refused. Should
+// that fail too, the content stays until the blob is pushed again.
+func (s *Service) collected(ctx context.Context, b meta.Blob) error {
+	s.meta.PutBlob(context.WithoutCancel(ctx), b)
+	return errCollected(b.Digest)
 }
 
 // present checks that the blob store has a blob's content. Called in a

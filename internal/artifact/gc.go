@@ -18,8 +18,10 @@ import (
 // record, the content is written unless the blob store has it, and then
 // one transaction refers to the blob (which takes the record again) and,
 // still holding it, checks that the content is there. Collection runs
-// meta.Blobs.CollectBlob, one transaction that deletes the record only if
-// it is still unreferenced and past the grace period, deletes the content
+// meta.Blobs.CollectBlob, one transaction that takes the record, waiting
+// for writers that hold it, then deletes it only if it is still
+// unreferenced (as those writers committed) and past the grace period,
+// deletes the content
 // while the record is held, and commits last. Every interleaving comes
 // out whole:
 //
@@ -32,7 +34,9 @@ import (
 //     reference step after it (possible only when the grace period is
 //     shorter than a commit) finds no record, or, when another commit
 //     recorded the blob again in between, finds the content missing; it
-//     fails with errs.Unavailable, unacknowledged, and can be retried;
+//     fails with errs.Unavailable, unacknowledged, and can be retried,
+//     and having found no record it records the blob again, since
+//     content it wrote after the collection would be known to nothing;
 //   - a collection that dies midway rolls back: the record stays, with or
 //     without content, and the next commit writes missing content again.
 //

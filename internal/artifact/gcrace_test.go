@@ -2,6 +2,7 @@ package artifact_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -161,5 +162,101 @@ func TestCommitSpanningCollectionAlone(t *testing.T) {
 	late.push(t, repo.ID, data)
 	if got := late.readBlob(t, repo.ID, d); !bytes.Equal(got, data) {
 		t.Errorf("blob pushed again = %q, want %q", got, data)
+	}
+}
+
+// TestCommitAfterCollectionLeavesNoOrphan holds a push between recording a
+// blob and writing its content while another process collects the record
+// (a grace period shorter than a commit). The push is refused, and the
+// content it wrote meanwhile must stay known to garbage collection, which
+// never lists the blob store: a later run deletes it.
+func TestCommitAfterCollectionLeavesNoOrphan(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		what string
+		put  func(e *env, repoID int64, d string, data []byte) error
+	}{
+		{"PutBlob", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutBlob(t.Context(), repoID, d, bytes.NewReader(data))
+			return err
+		}},
+		{"PutContent", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutContent(t.Context(), artifact.PutContentRequest{RepoID: repoID, Digest: d,
+				Content: data, MediaType: "application/vnd.oci.image.manifest.v1+json"})
+			return err
+		}},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			ps, hooks := processes(t, 2)
+			gc, late := ps[0], ps[1]
+			repo := late.repo(t, "oci", "alice/orphan")
+			data := []byte(`{"schemaVersion":2,"what":"` + c.what + `"}`)
+			d := sha256Digest(data)
+			gc.clock.Advance(time.Minute)
+
+			held, resume := make(chan struct{}), make(chan struct{})
+			signal := once(held)
+			hooks[1].beforeCommit = func() { signal(); <-resume }
+			done := make(chan error, 1)
+			go func() { done <- c.put(late, repo.ID, d, data) }()
+			<-held
+			if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
+				t.Fatalf("CollectGarbage deleted %d blobs, want the fresh record", st.BlobsDeleted)
+			}
+			close(resume)
+			wantKind(t, c.what+" whose record was collected", <-done, errs.Unavailable)
+
+			gc.clock.Advance(time.Minute)
+			gc.gc(t, artifact.GCOptions{})
+			if gc.stored(t, d) {
+				t.Errorf("content written by the refused %s outlives garbage collection: nothing records it", c.what)
+			}
+		})
+	}
+}
+
+// TestStagedContentIsRecorded checks, at the moment a push's content is
+// staged in the blob store and about to become a blob, that a session row
+// names the staged data: were the process killed there, that row is all
+// garbage collection, which never lists the blob store, would find.
+func TestStagedContentIsRecorded(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		what string
+		put  func(e *env, repoID int64, d string, data []byte) error
+	}{
+		{"PutBlob", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutBlob(t.Context(), repoID, d, bytes.NewReader(data))
+			return err
+		}},
+		{"PutContent", func(e *env, repoID int64, d string, data []byte) error {
+			_, err := e.svc.PutContent(t.Context(), artifact.PutContentRequest{RepoID: repoID, Digest: d,
+				Content: data, MediaType: "application/vnd.oci.image.manifest.v1+json"})
+			return err
+		}},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			ps, hooks := processes(t, 1)
+			e := ps[0]
+			repo := e.repo(t, "oci", "alice/staged")
+			data := []byte(`{"schemaVersion":2,"staged":"` + c.what + `"}`)
+			var staged string
+			var recorded []string
+			hooks[0].beforeCommitOf = func(id string) {
+				staged, recorded = id, e.sessions(t)
+			}
+			if err := c.put(e, repo.ID, sha256Digest(data), data); err != nil {
+				t.Fatal(err)
+			}
+			if staged == "" {
+				t.Fatal("no content was staged")
+			}
+			if !slices.Contains(recorded, staged) {
+				t.Errorf("content staged as %s with no session row naming it (rows: %v)", staged, recorded)
+			}
+			if got := e.sessions(t); len(got) != 0 {
+				t.Errorf("sessions left after the push: %v", got)
+			}
+		})
 	}
 }

@@ -21,6 +21,11 @@ type hookedStore struct {
 	beforeDelete func()
 	beforeCommit func()
 	afterCommit  func()
+	beforeClose  func(id string)
+	// failDeleteUpload, when it returns an error, fails DeleteUpload.
+	failDeleteUpload func(id string) error
+	// beforeCommitOf, like beforeCommit, is told the upload's id.
+	beforeCommitOf func(id string)
 }
 
 func (h *hookedStore) Delete(ctx context.Context, digest string) error {
@@ -28,6 +33,15 @@ func (h *hookedStore) Delete(ctx context.Context, digest string) error {
 		h.beforeDelete()
 	}
 	return h.Store.Delete(ctx, digest)
+}
+
+func (h *hookedStore) DeleteUpload(ctx context.Context, id string, confirm func(ctx context.Context) (bool, error)) error {
+	if h.failDeleteUpload != nil {
+		if err := h.failDeleteUpload(id); err != nil {
+			return err
+		}
+	}
+	return h.Store.DeleteUpload(ctx, id, confirm)
 }
 
 func (h *hookedStore) NewUpload(ctx context.Context, id string) (blob.Upload, error) {
@@ -55,11 +69,21 @@ func (u *hookedUpload) Commit(ctx context.Context, digest string, size int64) er
 	if u.h.beforeCommit != nil {
 		u.h.beforeCommit()
 	}
+	if u.h.beforeCommitOf != nil {
+		u.h.beforeCommitOf(u.ID())
+	}
 	err := u.Upload.Commit(ctx, digest, size)
 	if u.h.afterCommit != nil {
 		u.h.afterCommit()
 	}
 	return err
+}
+
+func (u *hookedUpload) Close() error {
+	if u.h.beforeClose != nil {
+		u.h.beforeClose(u.ID())
+	}
+	return u.Upload.Close()
 }
 
 // processes returns n Services that share their data as processes of one

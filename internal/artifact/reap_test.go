@@ -172,3 +172,109 @@ func TestDeleteRepoDiscardsUploads(t *testing.T) {
 	}
 	w.Close()
 }
+
+// TestDeleteRepoBeforeWriterCloses deletes a repository in one process
+// while a writer in another has recorded its session's row (a new session,
+// or an acknowledged append) but still holds the session: the deletion
+// cannot discard data it finds in use, so the writer, once it lets go,
+// must find the session gone and discard the data itself; nothing else
+// ever would.
+func TestDeleteRepoBeforeWriterCloses(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		what  string
+		write func(w *env, repoID int64) error
+	}{
+		{"StartUpload", func(w *env, repoID int64) error {
+			_, err := w.svc.StartUpload(t.Context(), repoID)
+			return err
+		}},
+		{"AppendUpload", func(w *env, repoID int64) error {
+			up, err := w.svc.StartUpload(t.Context(), repoID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.svc.AppendUpload(t.Context(), repoID, up.ID, 0, bytes.NewReader([]byte("a chunk")))
+			return err
+		}},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			ps, hooks := processes(t, 2)
+			writer, admin := ps[0], ps[1]
+			ctx := t.Context()
+			repo := writer.repo(t, "oci", "alice/doomed")
+			closes := 0
+			var id string
+			hooks[0].beforeClose = func(upload string) {
+				// StartUpload closes once; AppendUpload after it closes again.
+				if closes++; closes == 1 && c.what == "AppendUpload" {
+					return
+				}
+				id = upload
+				if err := admin.svc.DeleteRepo(ctx, repo.ID); err != nil && !errs.Is(err, errs.NotFound) {
+					t.Errorf("DeleteRepo: %v", err)
+				}
+			}
+			err := c.write(writer, repo.ID)
+			hooks[0].beforeClose = nil
+			if err != nil {
+				wantKind(t, c.what+" to a session whose repository was deleted", err, errs.NotFound)
+			}
+			if id == "" {
+				t.Fatalf("%s closed no session", c.what)
+			}
+			if w, err := writer.blobs.ResumeUpload(ctx, id, 0, nil); !errs.Is(err, errs.NotFound) {
+				if err == nil {
+					w.Close()
+				}
+				t.Errorf("session %s of the deleted repository still has data: %v", id, err)
+			}
+		})
+	}
+}
+
+// TestDeleteRepoDiscardsPastAFailure deletes a repository whose first
+// session's data cannot be discarded: the repository is gone by then, and
+// with it every row naming its sessions, so the data of the others must
+// still go, and the failure be reported.
+func TestDeleteRepoDiscardsPastAFailure(t *testing.T) {
+	t.Parallel()
+	ps, hooks := processes(t, 1)
+	e := ps[0]
+	ctx := t.Context()
+	repo := e.repo(t, "oci", "alice/doomed")
+	var ids []string
+	for range 3 {
+		up, err := e.svc.StartUpload(ctx, repo.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, up.ID)
+	}
+	failed := ""
+	hooks[0].failDeleteUpload = func(id string) error {
+		if failed == "" || failed == id {
+			failed = id
+			return errs.E(errs.Other, "disk trouble")
+		}
+		return nil
+	}
+	if err := e.svc.DeleteRepo(ctx, repo.ID); err == nil {
+		t.Error("DeleteRepo reported no error although a session's data could not be discarded")
+	}
+	hooks[0].failDeleteUpload = nil
+	if _, err := e.svc.Repo(ctx, "oci", "alice/doomed"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("Repo after DeleteRepo: %v, want not found", err)
+	}
+	for _, id := range ids {
+		if id == failed {
+			continue
+		}
+		if w, err := e.blobs.ResumeUpload(ctx, id, 0, nil); !errs.Is(err, errs.NotFound) {
+			if err == nil {
+				w.Close()
+			}
+			t.Errorf("session %s of the deleted repository still has data: %v", id, err)
+		}
+	}
+}

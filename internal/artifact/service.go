@@ -189,14 +189,17 @@ func pageRepos(p meta.Page, keep func(meta.Repository) (bool, error), fetch func
 // DeleteRepo removes a repository with everything in it, and the data of
 // its upload sessions. Its blobs stay until garbage collection finds them
 // unreferenced. A session being written meanwhile is discarded by its
-// writer, which finds it gone. Errors: errs.NotFound.
+// writer, which finds it gone once it lets go (see letGo). Errors: errs.NotFound.
 func (s *Service) DeleteRepo(ctx context.Context, id int64) error {
 	ups, err := s.meta.DeleteRepo(ctx, id)
 	if err != nil {
 		return fmt.Errorf("delete repository: %w", err)
 	}
-	// The repository is gone whatever happens to the data now.
+	// The repository is gone whatever happens to the data now, and no row
+	// names these sessions any more: each one's data is discarded even
+	// when another's fails, and the failures are reported together.
 	ctx = context.WithoutCancel(ctx)
+	var failed []error
 	for _, up := range ups {
 		unlock, ok := s.locks.TryLock("upload:" + up)
 		if !ok {
@@ -205,8 +208,11 @@ func (s *Service) DeleteRepo(ctx context.Context, id int64) error {
 		err := s.blobs.DeleteUpload(ctx, up, nil)
 		unlock()
 		if err != nil && !errs.Is(err, errs.Conflict) {
-			return fmt.Errorf("delete repository: discard upload %s: %w", up, err)
+			failed = append(failed, fmt.Errorf("discard upload %s: %w", up, err))
 		}
+	}
+	if err := errors.Join(failed...); err != nil {
+		return fmt.Errorf("delete repository: %w", err)
 	}
 	return nil
 }

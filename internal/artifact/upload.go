@@ -24,7 +24,26 @@ func (s *Service) StartUpload(ctx context.Context, repoID int64) (meta.Upload, e
 	if err := w.Close(); err != nil {
 		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
 	}
+	if err := s.letGo(ctx, up.ID); err != nil {
+		return meta.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
 	return up, nil
+}
+
+// letGo runs after a request has given up an upload session it held (its
+// Upload closed, its lock in this process released). DeleteRepo deletes
+// the rows of a repository's sessions and then their data, but leaves
+// alone a session it finds in use, for its writer: a writer that let go
+// after that, whether or not it saw the row vanish, finds it gone here and
+// discards the data, which nothing else would ever find. Errors:
+// errs.NotFound when the session is gone.
+func (s *Service) letGo(ctx context.Context, id string) error {
+	ctx = context.WithoutCancel(ctx)
+	_, err := s.meta.GetUpload(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		s.blobs.DeleteUpload(ctx, id, nil)
+	}
+	return err
 }
 
 // startUpload opens an upload session and returns it with its Upload,
@@ -79,6 +98,15 @@ func (s *Service) Upload(ctx context.Context, repoID int64, id string) (meta.Upl
 // was read; errs.Conflict when another process is writing the session or
 // moved it on.
 func (s *Service) AppendUpload(ctx context.Context, repoID int64, id string, offset int64, r io.Reader) (int64, error) {
+	size, err := s.appendUpload(ctx, repoID, id, offset, r)
+	if lerr := s.letGo(ctx, id); err == nil && lerr != nil {
+		return 0, fmt.Errorf("upload %s: %w", id, lerr)
+	}
+	return size, err
+}
+
+// appendUpload is AppendUpload while the session is held.
+func (s *Service) appendUpload(ctx context.Context, repoID int64, id string, offset int64, r io.Reader) (int64, error) {
 	unlock := s.locks.Lock("upload:" + id)
 	defer unlock()
 	w, up, err := s.resume(ctx, repoID, id, offset)
@@ -168,6 +196,17 @@ func (s *Service) append(ctx context.Context, w blob.Upload, up meta.Upload, r i
 // errs.Unavailable when garbage collection took the blob while it was
 // committed (see gc.go; pushing it again succeeds).
 func (s *Service) FinishUpload(ctx context.Context, repoID int64, id, digest string, offset int64, r io.Reader) (meta.Blob, error) {
+	b, err := s.finishUpload(ctx, repoID, id, digest, offset, r)
+	if err != nil {
+		// A commit ends the session itself; one refused before it may
+		// leave a session that DeleteRepo could not discard.
+		s.letGo(ctx, id)
+	}
+	return b, err
+}
+
+// finishUpload is FinishUpload while the session is held.
+func (s *Service) finishUpload(ctx context.Context, repoID int64, id, digest string, offset int64, r io.Reader) (meta.Blob, error) {
 	unlock := s.locks.Lock("upload:" + id)
 	defer unlock()
 	w, up, err := s.resume(ctx, repoID, id, offset)

@@ -29,7 +29,7 @@ type PutContentRequest struct {
 // collection took the content while it was stored (putting it again
 // succeeds).
 func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.Version, error) {
-	if err := s.putContent(ctx, req.Digest, req.Content); err != nil {
+	if err := s.putContent(ctx, req.RepoID, req.Digest, req.Content); err != nil {
 		return meta.Version{}, fmt.Errorf("store content %s: %w", req.Digest, err)
 	}
 	v := meta.Version{
@@ -62,7 +62,7 @@ func (s *Service) PutContent(ctx context.Context, req PutContentRequest) (meta.V
 	})
 	if errs.Is(err, errs.NotFound) {
 		if _, gerr := s.meta.GetBlob(ctx, req.Digest); errs.Is(gerr, errs.NotFound) {
-			err = errCollected(req.Digest)
+			err = s.collected(ctx, meta.Blob{Digest: req.Digest, Size: int64(len(req.Content))})
 		}
 	}
 	if err != nil {

@@ -131,5 +131,72 @@ func collectTests() []test {
 				}
 			}
 		}},
+		{"CollectWaitsForReference", func(t *testing.T, f *fixture) {
+			// A collection that meets a blob held by a transaction referring
+			// to it waits, and then spares it, whatever the cutoff: the
+			// reference is what counts, not the time the row was touched.
+			r := f.repo("oci", "app")
+			gen := f.repo("generic", "pkg")
+			pkg := f.version(gen.ID, "1.0")
+			for _, c := range []struct {
+				what  string
+				refer func(q meta.Queries, digest string) error
+			}{
+				{"LinkBlob", func(q meta.Queries, d string) error { return q.LinkBlob(f.ctx, r.ID, d) }},
+				{"CreateVersion content", func(q meta.Queries, d string) error {
+					return q.CreateVersion(f.ctx, &meta.Version{RepoID: r.ID, Version: d, BlobDigest: d}, nil)
+				}},
+				{"CreateVersion ref", func(q meta.Queries, d string) error {
+					return q.CreateVersion(f.ctx, &meta.Version{RepoID: r.ID, Version: "ref " + d},
+						[]meta.Ref{{Kind: meta.RefBlob, Digest: d}})
+				}},
+				{"CreateFile", func(q meta.Queries, d string) error {
+					return q.CreateFile(f.ctx, &meta.File{VersionID: pkg.ID, Name: d, Digest: d, Size: int64(len(d))})
+				}},
+			} {
+				d := digestOf("referred to by " + c.what)
+				f.ok(f.s.PutBlob(f.ctx, meta.Blob{Digest: d, Size: int64(len(d))}))
+				referred := make(chan struct{})
+				commit := make(chan struct{})
+				done := make(chan error, 1)
+				go func() {
+					done <- f.s.Tx(f.ctx, func(q meta.Queries) error {
+						if err := c.refer(q, d); err != nil {
+							return err
+						}
+						close(referred)
+						<-commit
+						return nil
+					})
+				}()
+				<-referred
+				type result struct {
+					ok      bool
+					removed bool
+					err     error
+				}
+				collected := make(chan result, 1)
+				go func() {
+					var res result
+					res.ok, res.err = f.s.CollectBlob(f.ctx, d, later(), func(context.Context) error {
+						res.removed = true
+						return nil
+					})
+					collected <- res
+				}()
+				time.Sleep(50 * time.Millisecond) // let the collection reach the row
+				close(commit)
+				f.ok(<-done)
+				res := <-collected
+				f.ok(res.err)
+				if res.ok || res.removed {
+					t.Errorf("CollectBlob of a blob that %s referred to meanwhile = %v (removed %v), want false",
+						c.what, res.ok, res.removed)
+				}
+				if _, err := f.s.GetBlob(f.ctx, d); err != nil {
+					t.Errorf("GetBlob after %s and CollectBlob: %v", c.what, err)
+				}
+			}
+		}},
 	}
 }

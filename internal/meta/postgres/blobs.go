@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -111,41 +112,50 @@ func (q *queries) UnreferencedBlobs(ctx context.Context, cutoff time.Time, limit
 	return bs, wrap("list unreferenced blobs", err)
 }
 
-// DeleteBlob implements meta.Blobs. The check and the delete are one
-// statement. Every operation that references a blob first updates its row,
-// so a DELETE that meets such a row waits for that transaction and then
-// re-checks the row's new last_used against the cutoff; a reference it
-// still cannot see trips the foreign keys, which also counts as referenced.
+// DeleteBlob implements meta.Blobs, as CollectBlob with nothing to remove.
 func (q *queries) DeleteBlob(ctx context.Context, digest string, cutoff time.Time) (bool, error) {
-	var deleted bool
-	err := q.atomic(ctx, func(c dbtx) error {
-		tag, err := c.Exec(ctx, `DELETE FROM blobs
-			WHERE digest = $1 AND last_used < $2 AND `+unreferenced, digest, cutoff)
-		deleted = err == nil && tag.RowsAffected() > 0
-		return err
-	})
-	if isForeignKey(err) {
-		return false, nil
-	}
+	deleted, err := q.collect(ctx, digest, cutoff, nil)
 	return deleted, wrap("delete blob", err)
 }
 
-// CollectBlob implements meta.Blobs. The DELETE leaves the row locked until
-// the transaction ends, so PutBlob's INSERT and touchBlobs's FOR UPDATE in
-// other transactions wait while remove runs, and find no row afterwards.
-// A reference committed after the DELETE's snapshot was taken trips the
-// foreign keys, before remove is called.
+// CollectBlob implements meta.Blobs. It locks the row before it checks it:
+// every write that refers to a blob locks its row first (PutBlob's INSERT,
+// touchBlobs's FOR UPDATE), so the lock waits for those in flight, and the
+// DELETE, a statement of its own, then sees what they committed. A single
+// DELETE would not: meeting a row locked by a writer, it waits and then
+// re-checks only that row, not the references the writer added in other
+// tables (version_refs has no foreign key to trip). The lock is held while
+// remove runs, so writers that come later wait and then find no row.
 func (q *queries) CollectBlob(ctx context.Context, digest string, cutoff time.Time, remove func(ctx context.Context) error) (bool, error) {
+	deleted, err := q.collect(ctx, digest, cutoff, remove)
+	return deleted, wrap("collect blob", err)
+}
+
+// collect deletes the blob's row if it is unreferenced and unused since
+// cutoff, runs remove (when not nil) while it holds the row, and reports
+// whether it deleted it.
+func (q *queries) collect(ctx context.Context, digest string, cutoff time.Time, remove func(ctx context.Context) error) (bool, error) {
 	var deleted bool
 	err := q.atomic(ctx, func(c dbtx) error {
 		deleted = false
+		var one int
+		err := c.QueryRow(ctx, `SELECT 1 FROM blobs WHERE digest = $1 AND last_used < $2 FOR UPDATE`,
+			digest, cutoff).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		tag, err := c.Exec(ctx, `DELETE FROM blobs
 			WHERE digest = $1 AND last_used < $2 AND `+unreferenced, digest, cutoff)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		if err := remove(ctx); err != nil {
-			return err
+		if remove != nil {
+			if err := remove(ctx); err != nil {
+				return err
+			}
 		}
 		deleted = true
 		return nil
@@ -153,5 +163,5 @@ func (q *queries) CollectBlob(ctx context.Context, digest string, cutoff time.Ti
 	if isForeignKey(err) {
 		return false, nil
 	}
-	return deleted, wrap("collect blob", err)
+	return deleted, err
 }

@@ -137,7 +137,8 @@ func usedBlobs(own string, refs []meta.Ref) []string {
 // touchBlobs marks recorded blobs as used at at, so garbage collection
 // spares them. The row locks it takes, in digest order, hold a concurrent
 // DeleteBlob or CollectBlob off until the caller's transaction ends, which
-// then see the new time; one that holds a row already is waited for, and
+// then see the new time and the references it committed; one that holds a
+// row already is waited for, and
 // the row is then gone. Errors: errs.NotFound when one is not recorded.
 func touchBlobs(ctx context.Context, c dbtx, at time.Time, digests []string) error {
 	if len(digests) == 0 {
