@@ -214,7 +214,8 @@ func (b *builder) components(ctx context.Context, pods []pod) ([][]linked, error
 }
 
 // expand replaces the plan's folders by the files under them, listed
-// once for all folders. Errors: errs.NotFound for a folder without files.
+// once for all folders. Errors: errs.NotFound for a folder without files;
+// errs.Invalid for a listed file whose path is not clean.
 func (b *builder) expand(ctx context.Context, p *plan) error {
 	if len(p.folders) == 0 {
 		return nil
@@ -234,6 +235,11 @@ func (b *builder) expand(ctx context.Context, p *plan) error {
 			return notFound(b.gh.name(), fmt.Sprintf("folder %q", e.folder))
 		}
 		for _, f := range files {
+			// A name from GitHub becomes a zip entry: it must not
+			// climb out of the package when extracted.
+			if err := spicepod.CheckPath(f.Path); err != nil {
+				return errs.E(errs.Invalid, "folder %q holds %q, whose path %v", e.folder, f.Path, err)
+			}
 			out = append(out, entry{name: f.Path, size: f.Size})
 		}
 	}

@@ -64,6 +64,19 @@ func TestGenerateErrors(t *testing.T) {
 				"d/dataset.yaml": "name: d\nfrom: s3://x\n", "d/dataset.yaml/x.csv": "1",
 			}})
 		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `"d/dataset.yaml" is both a file and a folder`},
+		{name: "tree entry escaping", setup: func(gh *fakegithub.Server) {
+			gh.Add(fakegithub.Repo{Org: "acme", Name: "bad", Ref: "main", Files: map[string]string{
+				"spicepod.yaml":          "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data/evil\n    name: e\n",
+				"data/evil/ok.csv":       "1",
+				"data/evil/../../x.conf": "escaped",
+			}})
+		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `"data/evil/../../x.conf"`},
+		{name: "tree entry backslash", setup: func(gh *fakegithub.Server) {
+			gh.Add(fakegithub.Repo{Org: "acme", Name: "bad", Ref: "main", Files: map[string]string{
+				"spicepod.yaml":           "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data/evil\n    name: e\n",
+				"data/evil/..\\..\\x.bat": "escaped on Windows",
+			}})
+		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `data/evil/..\\..\\x.bat`},
 		{name: "too many files", opt: pkggen.Options{MaxFiles: 15}, kind: errs.TooLarge, message: "more than 15 files"},
 		{name: "too many references", opt: pkggen.Options{MaxFiles: 3}, kind: errs.TooLarge, message: "more than 3 files"},
 		{name: "too many bytes", opt: pkggen.Options{MaxBytes: 1000}, kind: errs.TooLarge, message: "more than 1000 bytes"},

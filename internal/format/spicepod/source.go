@@ -76,7 +76,7 @@ func ParseSource(from string) (Source, error) {
 	case !validName(s.Ref, isRefByte):
 		return Source{}, badSource("invalid revision")
 	}
-	if err := checkPath(s.Path); err != nil {
+	if err := CheckPath(s.Path); err != nil {
 		return Source{}, badSource("path " + err.Error())
 	}
 	return s, nil

@@ -105,7 +105,7 @@ func Parse(data []byte) (*Spicepod, error) {
 	}
 	p := &Spicepod{Name: m.Name, Version: m.Version}
 	for i, d := range m.Dependencies {
-		if err := checkPath(d); err != nil {
+		if err := CheckPath(d); err != nil {
 			return nil, invalid("dependencies[%d]: path %v", i, err)
 		}
 		p.deps = append(p.deps, d)
