@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,6 +186,35 @@ func TestGitHubFailures(t *testing.T) {
 		}
 		if n != 3 {
 			t.Errorf("sql/daily.sql was asked for %d times, want 3", n)
+		}
+	})
+	t.Run("redirect elsewhere", func(t *testing.T) {
+		t.Parallel()
+		var hits atomic.Int32
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Write([]byte("version: v1\nkind: Spicepod\nname: x\n"))
+		}))
+		defer other.Close()
+		e := newEnv(t, pkggen.Options{})
+		e.gh.Fail(mainRaw+"spicepod.yaml", fakegithub.Fault{Status: http.StatusFound, Header: http.Header{"Location": {other.URL + "/internal"}}})
+		_, _, err := e.generate(t, from, "tok")
+		var ue *pkggen.UpstreamError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "redirect") {
+			t.Errorf("error %v, want an UpstreamError for a redirect to another host", err)
+		}
+		if n := hits.Load(); n != 0 {
+			t.Errorf("the other host was asked %d times", n)
+		}
+	})
+	t.Run("redirect on GitHub", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, pkggen.Options{})
+		e.gh.Add(fakegithub.Repo{Org: "acme", Name: "renamed", Ref: "main", Files: fakegithub.SpiceDemo("", "", "").Files})
+		e.gh.Fail(mainRaw+"sql/daily.sql", fakegithub.Fault{Status: http.StatusMovedPermanently,
+			Header: http.Header{"Location": {e.gh.RawURL + "/acme/renamed/main/sql/daily.sql"}}})
+		if _, _, err := e.generate(t, from, ""); err != nil {
+			t.Errorf("a redirect within GitHub's host: %v", err)
 		}
 	})
 	t.Run("unreachable", func(t *testing.T) {

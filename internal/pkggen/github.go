@@ -86,6 +86,8 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 			last = &UpstreamError{Status: resp.StatusCode, Msg: fmt.Sprintf("GitHub answered %d", resp.StatusCode)}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.As(err, new(*UpstreamError)):
+			return nil, redact(err)
 		default:
 			last = &UpstreamError{Msg: "GitHub could not be reached", Err: redact(err)}
 		}
@@ -97,6 +99,31 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 			return nil, ctx.Err()
 		case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
 		}
+	}
+}
+
+// maxRedirects bounds the redirects followed for one request.
+const maxRedirects = 5
+
+// stayOn returns a redirect policy that follows at most maxRedirects
+// redirects, each to the scheme and host of one of bases: a request never
+// makes Wharf call a host other than GitHub's configured ones. A refused
+// redirect is an *UpstreamError.
+func stayOn(bases ...string) func(*http.Request, []*http.Request) error {
+	allowed := map[string]bool{}
+	for _, b := range bases {
+		if u, err := url.Parse(b); err == nil {
+			allowed[u.Scheme+"://"+strings.ToLower(u.Host)] = true
+		}
+	}
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return &UpstreamError{Status: req.Response.StatusCode, Msg: "GitHub redirected too many times"}
+		}
+		if !allowed[req.URL.Scheme+"://"+strings.ToLower(req.URL.Host)] {
+			return &UpstreamError{Status: req.Response.StatusCode, Msg: "GitHub redirected to another host, which is not followed"}
+		}
+		return nil
 	}
 }
 

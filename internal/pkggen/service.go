@@ -47,7 +47,8 @@ type Options struct {
 	// TempDir holds the temporary files; default os.TempDir().
 	TempDir string
 	// Client sends the requests to GitHub; default a client with dial,
-	// TLS and response-header timeouts.
+	// TLS and response-header timeouts. Whatever its CheckRedirect, only
+	// redirects to the hosts of APIURL and RawURL are followed.
 	Client *http.Client
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
@@ -88,6 +89,9 @@ func New(store Store, blobs blob.Store, opt Options) *Service {
 	if opt.Client == nil {
 		opt.Client = defaultClient()
 	}
+	c := *opt.Client
+	c.CheckRedirect = stayOn(opt.APIURL, opt.RawURL)
+	opt.Client = &c
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
