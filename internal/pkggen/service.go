@@ -36,7 +36,8 @@ type Options struct {
 	// MaxBytes bounds the bytes of all files of a package, before
 	// compression; default 256 MiB.
 	MaxBytes int64
-	// Timeout bounds the time one generation takes; default 2 minutes.
+	// Timeout bounds the time one generation takes, waiting for an
+	// identical one in progress included; default 2 minutes.
 	Timeout time.Duration
 	// Concurrency bounds the fetches of one generation that run at once;
 	// default 4.
@@ -142,16 +143,23 @@ func (p *Package) Close() error { return p.close() }
 // *RateLimitError and *UpstreamError for GitHub's failures; the context's
 // error when ctx ends.
 func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
+	deadline := time.Now().Add(s.opt.Timeout)
 	if !req.Source.Immutable() || s.opt.CacheTTL <= 0 {
-		return s.generate(ctx, req)
+		return s.generate(ctx, req, deadline)
 	}
 	key := s.cacheKey(req)
-	unlock := s.locks.Lock(key.Source + "\x00" + key.Ref + "\x00" + key.Path + "\x00" + key.Variant)
+	// Waiting for an identical request counts against the time limit.
+	wctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
+	unlock, err := s.locks.Lock(wctx, key.Source+"\x00"+key.Ref+"\x00"+key.Path+"\x00"+key.Variant)
+	cancel()
+	if err != nil {
+		return nil, stopped(ctx, wctx, err)
+	}
 	defer unlock()
 	if p, err := s.cached(ctx, key); p != nil || err != nil {
 		return p, err
 	}
-	p, err := s.generate(ctx, req)
+	p, err := s.generate(ctx, req, deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +167,9 @@ func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
 	return p, nil
 }
 
-// generate builds the package with the deadline of Options.Timeout.
-func (s *Service) generate(ctx context.Context, req Request) (*Package, error) {
-	bctx, cancel := context.WithTimeoutCause(ctx, s.opt.Timeout, ErrTimeout)
+// generate builds the package before deadline.
+func (s *Service) generate(ctx context.Context, req Request, deadline time.Time) (*Package, error) {
+	bctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
 	defer cancel()
 	b := &builder{
 		gh:     &github{client: s.opt.Client, api: s.opt.APIURL, raw: s.opt.RawURL, src: req.Source, token: req.Token},
@@ -175,17 +183,24 @@ func (s *Service) generate(ctx context.Context, req Request) (*Package, error) {
 		z, err = writeZip(bctx, s.opt.TempDir, entries)
 	}
 	if err != nil {
-		stopped := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
-		if stopped && ctx.Err() == nil && errors.Is(context.Cause(bctx), ErrTimeout) {
-			return nil, ErrTimeout
-		}
-		return nil, err
+		return nil, stopped(ctx, bctx, err)
 	}
 	if _, err := z.f.Seek(0, io.SeekStart); err != nil {
 		z.f.Close()
 		return nil, err
 	}
 	return &Package{Content: z.f, Size: z.size, Digest: z.digest, close: z.f.Close, file: z.f}, nil
+}
+
+// stopped returns ErrTimeout for err when it is inner's context error and
+// inner, derived from ctx, ended by its deadline while ctx goes on; err
+// otherwise.
+func stopped(ctx, inner context.Context, err error) error {
+	ended := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	if ended && ctx.Err() == nil && errors.Is(context.Cause(inner), ErrTimeout) {
+		return ErrTimeout
+	}
+	return err
 }
 
 // Prune forgets the packages generated more than Options.CacheTTL ago (all

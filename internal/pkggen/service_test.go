@@ -3,6 +3,7 @@ package pkggen_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -292,4 +293,29 @@ func TestGenerateFetchesLittle(t *testing.T) {
 			t.Errorf("%s was downloaded although the listing showed it too large", r.Path)
 		}
 	}
+}
+
+// TestCacheConcurrentTimeout checks that identical requests waiting for
+// each other are all bounded by one time limit: when the first one runs
+// out of time, those waiting behind it do not each take the limit again.
+func TestCacheConcurrentTimeout(t *testing.T) {
+	t.Parallel()
+	const limit = 400 * time.Millisecond
+	e := newEnv(t, pkggen.Options{Timeout: limit})
+	e.gh.Fail("/raw/acme/taxi/"+sha+"/data/trips.csv", fakegithub.Fault{Delay: 30 * time.Second})
+	from := "github:acme/taxi/" + sha + "/spicepod.yaml"
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			start := time.Now()
+			_, _, err := e.generate(t, from, "")
+			if !errors.Is(err, pkggen.ErrTimeout) {
+				t.Errorf("error %v, want ErrTimeout", err)
+			}
+			if d := time.Since(start); d > 2*limit {
+				t.Errorf("answered after %v, past the %v limit", d, limit)
+			}
+		})
+	}
+	wg.Wait()
 }
