@@ -3,8 +3,14 @@ package spice
 import (
 	"container/list"
 	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
 	"sync"
 	"time"
+
+	"wharf/internal/auth"
+	"wharf/internal/httpx"
 )
 
 // maxBuckets is how many keys the limiter tracks. Past it, the key used
@@ -74,4 +80,24 @@ func (l *limiter) bucket(key string, now time.Time) *bucket {
 	b := &bucket{key: key, tokens: l.burst, at: now}
 	l.buckets[key] = l.order.PushFront(b)
 	return b
+}
+
+// limitKey names whom a request counts against: a signed-in caller's
+// account, else the client's address, IPv6 addresses by their /64
+// network, which a single host commonly holds whole.
+func limitKey(r *http.Request, who auth.Principal) string {
+	if !who.Anonymous() {
+		return "user:" + strconv.FormatInt(who.UserID, 10)
+	}
+	ip := httpx.ClientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "ip:" + ip
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return "ip:" + p.String()
+	}
+	return "ip:" + a.String()
 }
