@@ -35,20 +35,7 @@ func TestGenerate(t *testing.T) {
 	if p.Digest != "sha256:"+hex.EncodeToString(sum[:]) {
 		t.Errorf("Digest %s is not the package's", p.Digest)
 	}
-	names, files := unzip(t, data)
-	if diff := cmp.Diff(fakegithub.SpiceDemoEntries, names); diff != "" {
-		t.Errorf("entries mismatch (-want +got):\n%s", diff)
-	}
-	src := fakegithub.SpiceDemo("acme", "taxi", "main").Files
-	for name, got := range files {
-		from := name
-		if name == "datasets/weather/dataset.yaml" {
-			from = "datasets/weather/dataset.yml"
-		}
-		if got != src[from] {
-			t.Errorf("%s holds %q, want the bytes of %s: %q", name, got, from, src[from])
-		}
-	}
+	fakegithub.WantSpiceDemo(t, data)
 
 	reqs := e.gh.Requests()
 	var paths []string
@@ -95,7 +82,7 @@ func TestGenerateNested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, files := unzip(t, data)
+	names, files := fakegithub.Unzip(t, data)
 	if diff := cmp.Diff([]string{"shared/", "shared/v.sql", "shared/empty.sql", "spicepod.yaml"}, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
 	}
@@ -269,7 +256,7 @@ func TestGenerateFetchesLittle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, _ := unzip(t, data)
+	names, _ := fakegithub.Unzip(t, data)
 	if diff := cmp.Diff([]string{"d/", "d/dataset.yaml", "data/", "data/d.csv", "spicepod.yaml"}, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
 	}
