@@ -306,3 +306,24 @@ func TestCacheConcurrentTimeout(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestGenerateRepeatedDependency checks that a dependency listed twice is
+// fetched once and packaged once: a zip never holds two entries of one
+// name.
+func TestGenerateRepeatedDependency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{})
+	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "twice", Ref: "main", Files: map[string]string{
+		"spicepod.yaml":                     "version: v1\nkind: Spicepod\nname: x\ndependencies:\n  - acme/base\n  - acme/base\n",
+		"spicepods/acme/base/spicepod.yaml": "version: v1\nkind: Spicepod\nname: base\n",
+	}})
+	_, data, err := e.generate(t, "github:acme/twice/main/spicepod.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fakegithub.Unzip(t, data)
+	want := []string{"spicepod.yaml", "spicepods/", "spicepods/acme/", "spicepods/acme/base/", "spicepods/acme/base/spicepod.yaml"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("entries mismatch (-want +got):\n%s", diff)
+	}
+}
