@@ -220,8 +220,10 @@ func (b *builder) expand(ctx context.Context, p *plan) error {
 	if len(p.folders) == 0 {
 		return nil
 	}
-	listing, err := b.gh.files(ctx, p.folders)
-	if err != nil {
+	listing, err := b.gh.files(ctx, p.folders, b.maxFiles)
+	if errors.Is(err, errTooManyFiles) {
+		return b.tooMany()
+	} else if err != nil {
 		return err
 	}
 	var out []entry

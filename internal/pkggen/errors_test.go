@@ -3,6 +3,7 @@ package pkggen_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -251,4 +252,34 @@ func TestGitHubFailures(t *testing.T) {
 			t.Errorf("error %v, want the caller's context error", err)
 		}
 	})
+}
+
+// TestTreeListingBounded checks that a tree listing is read only as far
+// as the file limit: once a folder holds more files than a package may,
+// generation stops, without waiting for (or keeping) the rest.
+func TestTreeListingBounded(t *testing.T) {
+	t.Parallel()
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/raw/") {
+			w.Write([]byte("version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data\n    name: d\n"))
+			return
+		}
+		w.Write([]byte(`{"sha": "x", "tree": [`))
+		for i := range 100 {
+			fmt.Fprintf(w, `{"path": "data/%d.csv", "type": "blob", "size": 1},`, i)
+		}
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the rest never comes
+	}))
+	defer gh.Close()
+	svc := pkggen.New(nil, nil, pkggen.Options{APIURL: gh.URL + "/api", RawURL: gh.URL + "/raw", MaxFiles: 10,
+		Timeout: 5 * time.Second, TempDir: t.TempDir()})
+	start := time.Now()
+	_, _, err := (&env{svc: svc}).generate(t, "github:acme/x/main/spicepod.yaml", "")
+	if !errs.Is(err, errs.TooLarge) || !strings.Contains(errs.Message(err), "more than 10 files") {
+		t.Errorf("error %v, want errs.TooLarge for more than 10 files", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("answered after %v: the listing was read past the limit", d)
+	}
 }
