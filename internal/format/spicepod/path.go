@@ -11,8 +11,9 @@ const maxPathLen = 1024
 
 // CheckPath reports why p is not a clean relative repository path: one or
 // more segments separated by single slashes, none empty, "." or "..", no
-// control characters, backslashes or invalid UTF-8. Such a path is safe as
-// a zip entry name. The error's text completes "path …".
+// control characters, backslashes or invalid UTF-8, and no leading drive
+// letter ("C:"). Such a path is safe as a zip entry name, on Windows too.
+// The error's text completes "path …".
 func CheckPath(p string) error {
 	switch {
 	case p == "":
@@ -23,6 +24,8 @@ func CheckPath(p string) error {
 		return errors.New("is not valid UTF-8")
 	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):
 		return errors.New("contains a control character or a backslash")
+	case len(p) >= 2 && p[1] == ':' && ('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
+		return errors.New("starts with a drive letter")
 	}
 	for seg := range strings.SplitSeq(p, "/") {
 		switch seg {

@@ -50,8 +50,7 @@ func (e *SourceError) Unwrap() error { return errs.E(errs.Invalid, "%s", Invalid
 func badSource(detail string) error { return &SourceError{Detail: detail} }
 
 // ParseSource parses "github:{org}/{repo}/{ref}/{path}". The path keeps
-// its inner slashes and may not have empty, "." or ".." segments, nor
-// control characters or backslashes. org and repo are ASCII letters,
+// its inner slashes and must pass CheckPath. org and repo are ASCII letters,
 // digits, '-', '_' and '.'; ref adds '+'. Unlike Spice, which drops
 // everything after a second colon, a colon is kept as part of the path.
 // Errors: *SourceError.
