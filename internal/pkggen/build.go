@@ -272,6 +272,9 @@ func (b *builder) group(ctx context.Context) (*errgroup.Group, context.Context) 
 	return g, gctx
 }
 
-func (b *builder) tooMany() error {
-	return errs.E(errs.TooLarge, "the package would hold more than %d files (limit)", b.maxFiles)
+func (b *builder) tooMany() error { return tooManyFiles(b.maxFiles) }
+
+// tooManyFiles is the error for a package of more than max files.
+func tooManyFiles(max int) error {
+	return errs.E(errs.TooLarge, "the package would hold more than %d files (limit)", max)
 }
