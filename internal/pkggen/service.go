@@ -3,6 +3,7 @@ package pkggen
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"wharf/internal/blob"
+	"wharf/internal/errs"
 	"wharf/internal/format/spicepod"
 	"wharf/internal/meta"
 )
@@ -156,10 +158,18 @@ func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
 		return nil, stopped(ctx, wctx, err)
 	}
 	defer unlock()
-	if p, err := s.cached(ctx, key); p != nil || err != nil {
-		return p, err
+	p, err := s.cached(ctx, key)
+	if err != nil {
+		return nil, err
 	}
-	p, err := s.generate(ctx, req, deadline)
+	if p != nil {
+		if err := s.recheck(ctx, req, deadline); err != nil {
+			p.Close()
+			return nil, err
+		}
+		return p, nil
+	}
+	p, err = s.generate(ctx, req, deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +182,7 @@ func (s *Service) generate(ctx context.Context, req Request, deadline time.Time)
 	bctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
 	defer cancel()
 	b := &builder{
-		gh:     &github{client: s.opt.Client, api: s.opt.APIURL, raw: s.opt.RawURL, src: req.Source, token: req.Token},
+		gh:     s.github(req),
 		spools: newSpools(s.opt.TempDir, s.opt.Concurrency), budget: newBudget(s.opt.MaxBytes),
 		maxFiles: s.opt.MaxFiles, workers: s.opt.Concurrency,
 	}
@@ -190,6 +200,37 @@ func (s *Service) generate(ctx context.Context, req Request, deadline time.Time)
 		return nil, err
 	}
 	return &Package{Content: z.f, Size: z.size, Digest: z.digest, close: z.f.Close, file: z.f}, nil
+}
+
+// github returns the client of req's repository and token.
+func (s *Service) github(req Request) *github {
+	return &github{client: s.opt.Client, api: s.opt.APIURL, raw: s.opt.RawURL, src: req.Source, token: req.Token}
+}
+
+// recheck asks GitHub for req's manifest again when req has a token, so
+// that a kept package is served only while the token can still read the
+// repository: a token revoked or stripped of access gets GitHub's answer,
+// as it would without the cache. Packages fetched without a token were
+// public and are served as they are. The errors are those of Generate.
+func (s *Service) recheck(ctx context.Context, req Request, deadline time.Time) error {
+	if req.Token == "" {
+		return nil
+	}
+	cctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
+	defer cancel()
+	// The repository as the cache key names it: GitHub's names are
+	// case-insensitive, and a SHA is canonically lower case.
+	src := req.Source
+	src.Org, src.Repo, src.Ref = strings.ToLower(src.Org), strings.ToLower(src.Repo), strings.ToLower(src.Ref)
+	g := s.github(Request{Source: src, Token: req.Token})
+	resp, err := g.open(cctx, req.Source.Path)
+	if errs.Is(err, errs.NotFound) {
+		return notFound(g.name(), fmt.Sprintf("file %q", req.Source.Path))
+	} else if err != nil {
+		return stopped(ctx, cctx, err)
+	}
+	resp.Body.Close()
+	return nil
 }
 
 // stopped returns ErrTimeout for err when it is inner's context error and

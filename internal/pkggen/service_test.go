@@ -116,7 +116,8 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 // TestCache checks that a package of a commit SHA is kept: an identical
-// request is answered from the blob store without asking GitHub, another
+// request is answered from the blob store, asking GitHub only whether the
+// token still reads the manifest, another
 // token or another path is not, a branch is never kept, and a record
 // whose blob went away is generated again.
 func TestCache(t *testing.T) {
@@ -138,8 +139,8 @@ func TestCache(t *testing.T) {
 	if !again.Cached || again.Digest != first.Digest || string(data2) != string(data) {
 		t.Errorf("second: Cached %v, digest %s, want the first's %s", again.Cached, again.Digest, first.Digest)
 	}
-	if n := len(e.gh.Requests()); n != 0 {
-		t.Errorf("a cached package asked GitHub %d times", n)
+	if reqs := e.gh.Requests(); len(reqs) != 1 || reqs[0].Path != "/raw/acme/taxi/"+sha+"/spicepod.yaml" {
+		t.Errorf("a cached package asked GitHub %v, want only the manifest, to check the token", reqs)
 	}
 
 	other, _, err := e.generate(t, from, "other-token")
@@ -325,5 +326,38 @@ func TestGenerateRepeatedDependency(t *testing.T) {
 	want := []string{"spicepod.yaml", "spicepods/", "spicepods/acme/", "spicepods/acme/base/", "spicepods/acme/base/spicepod.yaml"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCacheRechecksToken checks that a package kept for a token is served
+// only while GitHub still lets that token read the repository: a revoked
+// token gets what GitHub answers, not the kept package.
+func TestCacheRechecksToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{})
+	private := fakegithub.SpiceDemo("acme", "secret", sha)
+	private.Token = "tok"
+	e.gh.Add(private)
+	from := "github:acme/secret/" + sha + "/spicepod.yaml"
+	if _, _, err := e.generate(t, from, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	e.gh.Reset()
+	p, _, err := e.generate(t, from, "tok")
+	if err != nil || !p.Cached {
+		t.Fatalf("while the token is good: err %v, Cached %v", err, p != nil && p.Cached)
+	}
+	var paths []string
+	for _, r := range e.gh.Requests() {
+		paths = append(paths, r.Path)
+	}
+	if diff := cmp.Diff([]string{"/raw/acme/secret/" + sha + "/spicepod.yaml"}, paths); diff != "" {
+		t.Errorf("a cached package asked GitHub (-want +got):\n%s", diff)
+	}
+
+	private.Token = "rotated"
+	e.gh.Add(private)
+	if _, _, err := e.generate(t, from, "tok"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("with a revoked token: error %v, want errs.NotFound from GitHub", err)
 	}
 }
