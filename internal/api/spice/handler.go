@@ -95,7 +95,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusTooManyRequests, msg: "too many package generations; retry later",
 			header: http.Header{"Retry-After": {strconv.Itoa(int(wait.Seconds()))}}}
 	}
-	req, err := readRequest(w, r)
+	req, err := readRequest(w, r, bodyTimeout)
 	if err != nil {
 		return err
 	}
