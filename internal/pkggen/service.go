@@ -44,6 +44,9 @@ type Options struct {
 	// Concurrency bounds the fetches of one generation that run at once;
 	// default 4.
 	Concurrency int
+	// MaxRunning bounds the generations that run at once, whoever asks;
+	// more wait their turn within Timeout. Default 8.
+	MaxRunning int
 	// CacheTTL is how long a generated package is kept for identical
 	// requests; 0 keeps none.
 	CacheTTL time.Duration
@@ -59,10 +62,11 @@ type Options struct {
 
 // Service generates packages. It is safe for concurrent use.
 type Service struct {
-	meta  Store
-	blobs blob.Store
-	opt   Options
-	locks keyedMutex
+	meta    Store
+	blobs   blob.Store
+	opt     Options
+	locks   keyedMutex
+	running chan struct{} // a value per generation running
 }
 
 // New returns a Service over the stores.
@@ -86,6 +90,9 @@ func New(store Store, blobs blob.Store, opt Options) *Service {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 4
 	}
+	if opt.MaxRunning <= 0 {
+		opt.MaxRunning = 8
+	}
 	if opt.TempDir == "" {
 		opt.TempDir = os.TempDir()
 	}
@@ -98,7 +105,7 @@ func New(store Store, blobs blob.Store, opt Options) *Service {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Service{meta: store, blobs: blobs, opt: opt}
+	return &Service{meta: store, blobs: blobs, opt: opt, running: make(chan struct{}, opt.MaxRunning)}
 }
 
 func defaultClient() *http.Client {
@@ -177,10 +184,17 @@ func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
 	return p, nil
 }
 
-// generate builds the package before deadline.
+// generate builds the package before deadline, once fewer than
+// Options.MaxRunning others run.
 func (s *Service) generate(ctx context.Context, req Request, deadline time.Time) (*Package, error) {
 	bctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
 	defer cancel()
+	select {
+	case s.running <- struct{}{}:
+		defer func() { <-s.running }()
+	case <-bctx.Done():
+		return nil, stopped(ctx, bctx, bctx.Err())
+	}
 	b := &builder{
 		gh:     s.github(req),
 		spools: newSpools(s.opt.TempDir, s.opt.Concurrency), budget: newBudget(s.opt.MaxBytes),

@@ -361,3 +361,33 @@ func TestCacheRechecksToken(t *testing.T) {
 		t.Errorf("with a revoked token: error %v, want errs.NotFound from GitHub", err)
 	}
 }
+
+// TestMaxRunning checks that generations beyond Options.MaxRunning wait
+// for a running one to end before asking GitHub anything, so that the
+// disk and connections all callers together use stay bounded.
+func TestMaxRunning(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{MaxRunning: 1, Timeout: 10 * time.Second})
+	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "small", Ref: "main", Files: map[string]string{
+		"spicepod.yaml": "version: v1\nkind: Spicepod\nname: s\n"}})
+	e.gh.Fail(mainRaw+"data/trips.csv", fakegithub.Fault{Delay: 600 * time.Millisecond})
+	var wg sync.WaitGroup
+	var slowEnd, smallEnd time.Time
+	wg.Go(func() {
+		if _, _, err := e.generate(t, "github:acme/taxi/main/spicepod.yaml", ""); err != nil {
+			t.Error(err)
+		}
+		slowEnd = time.Now()
+	})
+	time.Sleep(150 * time.Millisecond) // the slow one is running
+	wg.Go(func() {
+		if _, _, err := e.generate(t, "github:acme/small/main/spicepod.yaml", ""); err != nil {
+			t.Error(err)
+		}
+		smallEnd = time.Now()
+	})
+	wg.Wait()
+	if smallEnd.Before(slowEnd) {
+		t.Errorf("a second generation ran beside the first with MaxRunning 1 (ended %v before it)", slowEnd.Sub(smallEnd))
+	}
+}
