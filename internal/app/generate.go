@@ -14,7 +14,7 @@ func (a *App) newGenerator() *pkggen.Service {
 	return pkggen.New(a.meta, a.blobs, pkggen.Options{
 		APIURL: a.cfg.GitHub.APIURL, RawURL: a.cfg.GitHub.RawURL,
 		MaxFiles: int(g.MaxFiles), MaxBytes: g.MaxBytes, Timeout: g.Timeout,
-		Concurrency: int(g.Concurrency), CacheTTL: g.CacheTTL,
+		Concurrency: int(g.Concurrency), MaxRunning: int(g.MaxRunning), CacheTTL: g.CacheTTL,
 	})
 }
 

@@ -31,6 +31,9 @@ type Generate struct {
 	Timeout time.Duration `yaml:"timeout"`
 	// Concurrency bounds the files one generation fetches at once.
 	Concurrency int64 `yaml:"concurrency"`
+	// MaxRunning bounds the generations running at once on one replica,
+	// whoever asks; more wait within Timeout.
+	MaxRunning int64 `yaml:"max_running"`
 	// CacheTTL is how long a package of a commit SHA is kept for identical
 	// requests; 0 keeps none.
 	CacheTTL time.Duration `yaml:"cache_ttl"`
@@ -49,13 +52,17 @@ func defaultGitHub() GitHub {
 
 func defaultPackages() Packages {
 	return Packages{Generate: Generate{
-		MaxFiles: 1000, MaxBytes: 256 << 20, Timeout: 2 * time.Minute, Concurrency: 4,
+		MaxFiles: 1000, MaxBytes: 256 << 20, Timeout: 2 * time.Minute, Concurrency: 4, MaxRunning: 8,
 		CacheTTL: 7 * 24 * time.Hour, RatePerMinute: 30, RateBurst: 10,
 	}}
 }
 
-// maxConcurrency bounds packages.generate.concurrency.
-const maxConcurrency = 64
+// maxConcurrency bounds packages.generate.concurrency, and maxRunning
+// packages.generate.max_running.
+const (
+	maxConcurrency = 64
+	maxRunning     = 1024
+)
 
 // validateGenerate checks the github and packages sections.
 func (v *validator) validateGenerate(gh GitHub, g Generate) {
@@ -70,6 +77,9 @@ func (v *validator) validateGenerate(gh GitHub, g Generate) {
 	v.positive("packages.generate.timeout", g.Timeout)
 	if g.Concurrency < 1 || g.Concurrency > maxConcurrency {
 		v.add("packages.generate.concurrency", "must be from 1 to %d", maxConcurrency)
+	}
+	if g.MaxRunning < 1 || g.MaxRunning > maxRunning {
+		v.add("packages.generate.max_running", "must be from 1 to %d", maxRunning)
 	}
 	v.notNegative("packages.generate.cache_ttl", g.CacheTTL)
 	if g.RatePerMinute < 0 {
@@ -91,6 +101,7 @@ func generateEnvVars() []envVar {
 		{"WHARF_GENERATE_MAX_BYTES", "packages.generate.max_bytes", integer(func(c *Config) *int64 { return &gen(c).MaxBytes })},
 		{"WHARF_GENERATE_TIMEOUT", "packages.generate.timeout", duration(func(c *Config) *time.Duration { return &gen(c).Timeout })},
 		{"WHARF_GENERATE_CONCURRENCY", "packages.generate.concurrency", integer(func(c *Config) *int64 { return &gen(c).Concurrency })},
+		{"WHARF_GENERATE_MAX_RUNNING", "packages.generate.max_running", integer(func(c *Config) *int64 { return &gen(c).MaxRunning })},
 		{"WHARF_GENERATE_CACHE_TTL", "packages.generate.cache_ttl", duration(func(c *Config) *time.Duration { return &gen(c).CacheTTL })},
 		{"WHARF_GENERATE_RATE", "packages.generate.rate_per_minute", integer(func(c *Config) *int64 { return &gen(c).RatePerMinute })},
 		{"WHARF_GENERATE_BURST", "packages.generate.rate_burst", integer(func(c *Config) *int64 { return &gen(c).RateBurst })},

@@ -29,7 +29,7 @@ func TestValidateReportsEverything(t *testing.T) {
 		"gc.interval", "gc.grace_period", "gc.upload_ttl",
 		"server.read_header_timeout", "server.idle_timeout", "server.shutdown_timeout",
 		"github.api_url", "github.raw_url", "packages.generate.max_files", "packages.generate.max_bytes",
-		"packages.generate.timeout", "packages.generate.concurrency", "packages.generate.cache_ttl",
+		"packages.generate.timeout", "packages.generate.concurrency", "packages.generate.max_running", "packages.generate.cache_ttl",
 		"packages.generate.rate_burst",
 	}
 	if diff := cmp.Diff(want, fieldsOf(t, c.Validate())); diff != "" {

@@ -214,13 +214,16 @@ func (b *builder) components(ctx context.Context, pods []pod) ([][]linked, error
 }
 
 // expand replaces the plan's folders by the files under them, listed
-// once for all folders. Errors: errs.NotFound for a folder without files.
+// once for all folders. Errors: errs.NotFound for a folder without files;
+// errs.Invalid for a listed file whose path is not clean.
 func (b *builder) expand(ctx context.Context, p *plan) error {
 	if len(p.folders) == 0 {
 		return nil
 	}
-	listing, err := b.gh.files(ctx, p.folders)
-	if err != nil {
+	listing, err := b.gh.files(ctx, p.folders, b.maxFiles)
+	if errors.Is(err, errTooManyFiles) {
+		return b.tooMany()
+	} else if err != nil {
 		return err
 	}
 	var out []entry
@@ -234,6 +237,11 @@ func (b *builder) expand(ctx context.Context, p *plan) error {
 			return notFound(b.gh.name(), fmt.Sprintf("folder %q", e.folder))
 		}
 		for _, f := range files {
+			// A name from GitHub becomes a zip entry: it must not
+			// climb out of the package when extracted.
+			if err := spicepod.CheckPath(f.Path); err != nil {
+				return errs.E(errs.Invalid, "folder %q holds %q, whose path %v", e.folder, f.Path, err)
+			}
 			out = append(out, entry{name: f.Path, size: f.Size})
 		}
 	}
@@ -264,6 +272,9 @@ func (b *builder) group(ctx context.Context) (*errgroup.Group, context.Context) 
 	return g, gctx
 }
 
-func (b *builder) tooMany() error {
-	return errs.E(errs.TooLarge, "the package would hold more than %d files (limit)", b.maxFiles)
+func (b *builder) tooMany() error { return tooManyFiles(b.maxFiles) }
+
+// tooManyFiles is the error for a package of more than max files.
+func tooManyFiles(max int) error {
+	return errs.E(errs.TooLarge, "the package would hold more than %d files (limit)", max)
 }

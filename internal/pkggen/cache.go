@@ -105,7 +105,7 @@ func (s *Service) writeBlob(ctx context.Context, p *Package) error {
 	return nil
 }
 
-// keyedMutex hands out one mutex per key, created on demand and dropped
+// keyedMutex hands out one lock per key, created on demand and dropped
 // when nobody holds or waits for it. The zero value is ready to use.
 type keyedMutex struct {
 	mu    sync.Mutex
@@ -113,30 +113,36 @@ type keyedMutex struct {
 }
 
 type refMutex struct {
-	sync.Mutex
+	held chan struct{} // holds a value while locked
 	refs int
 }
 
-// Lock locks key and returns the function that unlocks it.
-func (k *keyedMutex) Lock(key string) (unlock func()) {
+// Lock locks key and returns the function that unlocks it. Errors: the
+// context's error when ctx ends first.
+func (k *keyedMutex) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	k.mu.Lock()
 	if k.locks == nil {
 		k.locks = map[string]*refMutex{}
 	}
 	m := k.locks[key]
 	if m == nil {
-		m = &refMutex{}
+		m = &refMutex{held: make(chan struct{}, 1)}
 		k.locks[key] = m
 	}
 	m.refs++
 	k.mu.Unlock()
-	m.Lock()
-	return func() {
-		m.Unlock()
+	release := func() {
 		k.mu.Lock()
 		if m.refs--; m.refs == 0 {
 			delete(k.locks, key)
 		}
 		k.mu.Unlock()
+	}
+	select {
+	case m.held <- struct{}{}:
+		return func() { <-m.held; release() }, nil
+	case <-ctx.Done():
+		release()
+		return nil, ctx.Err()
 	}
 }

@@ -3,9 +3,12 @@ package pkggen_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,6 +67,19 @@ func TestGenerateErrors(t *testing.T) {
 				"d/dataset.yaml": "name: d\nfrom: s3://x\n", "d/dataset.yaml/x.csv": "1",
 			}})
 		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `"d/dataset.yaml" is both a file and a folder`},
+		{name: "tree entry escaping", setup: func(gh *fakegithub.Server) {
+			gh.Add(fakegithub.Repo{Org: "acme", Name: "bad", Ref: "main", Files: map[string]string{
+				"spicepod.yaml":          "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data/evil\n    name: e\n",
+				"data/evil/ok.csv":       "1",
+				"data/evil/../../x.conf": "escaped",
+			}})
+		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `"data/evil/../../x.conf"`},
+		{name: "tree entry backslash", setup: func(gh *fakegithub.Server) {
+			gh.Add(fakegithub.Repo{Org: "acme", Name: "bad", Ref: "main", Files: map[string]string{
+				"spicepod.yaml":           "version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data/evil\n    name: e\n",
+				"data/evil/..\\..\\x.bat": "escaped on Windows",
+			}})
+		}, from: "github:acme/bad/main/spicepod.yaml", kind: errs.Invalid, message: `data/evil/..\\..\\x.bat`},
 		{name: "too many files", opt: pkggen.Options{MaxFiles: 15}, kind: errs.TooLarge, message: "more than 15 files"},
 		{name: "too many references", opt: pkggen.Options{MaxFiles: 3}, kind: errs.TooLarge, message: "more than 3 files"},
 		{name: "too many bytes", opt: pkggen.Options{MaxBytes: 1000}, kind: errs.TooLarge, message: "more than 1000 bytes"},
@@ -173,6 +189,35 @@ func TestGitHubFailures(t *testing.T) {
 			t.Errorf("sql/daily.sql was asked for %d times, want 3", n)
 		}
 	})
+	t.Run("redirect elsewhere", func(t *testing.T) {
+		t.Parallel()
+		var hits atomic.Int32
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Write([]byte("version: v1\nkind: Spicepod\nname: x\n"))
+		}))
+		defer other.Close()
+		e := newEnv(t, pkggen.Options{})
+		e.gh.Fail(mainRaw+"spicepod.yaml", fakegithub.Fault{Status: http.StatusFound, Header: http.Header{"Location": {other.URL + "/internal"}}})
+		_, _, err := e.generate(t, from, "tok")
+		var ue *pkggen.UpstreamError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "redirect") {
+			t.Errorf("error %v, want an UpstreamError for a redirect to another host", err)
+		}
+		if n := hits.Load(); n != 0 {
+			t.Errorf("the other host was asked %d times", n)
+		}
+	})
+	t.Run("redirect on GitHub", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, pkggen.Options{})
+		e.gh.Add(fakegithub.Repo{Org: "acme", Name: "renamed", Ref: "main", Files: fakegithub.SpiceDemo("", "", "").Files})
+		e.gh.Fail(mainRaw+"sql/daily.sql", fakegithub.Fault{Status: http.StatusMovedPermanently,
+			Header: http.Header{"Location": {e.gh.RawURL + "/acme/renamed/main/sql/daily.sql"}}})
+		if _, _, err := e.generate(t, from, ""); err != nil {
+			t.Errorf("a redirect within GitHub's host: %v", err)
+		}
+	})
 	t.Run("unreachable", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, pkggen.Options{})
@@ -207,4 +252,34 @@ func TestGitHubFailures(t *testing.T) {
 			t.Errorf("error %v, want the caller's context error", err)
 		}
 	})
+}
+
+// TestTreeListingBounded checks that a tree listing is read only as far
+// as the file limit: once a folder holds more files than a package may,
+// generation stops, without waiting for (or keeping) the rest.
+func TestTreeListingBounded(t *testing.T) {
+	t.Parallel()
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/raw/") {
+			w.Write([]byte("version: v1\nkind: Spicepod\nname: x\ndatasets:\n  - from: file:data\n    name: d\n"))
+			return
+		}
+		w.Write([]byte(`{"sha": "x", "tree": [`))
+		for i := range 100 {
+			fmt.Fprintf(w, `{"path": "data/%d.csv", "type": "blob", "size": 1},`, i)
+		}
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the rest never comes
+	}))
+	defer gh.Close()
+	svc := pkggen.New(nil, nil, pkggen.Options{APIURL: gh.URL + "/api", RawURL: gh.URL + "/raw", MaxFiles: 10,
+		Timeout: 5 * time.Second, TempDir: t.TempDir()})
+	start := time.Now()
+	_, _, err := (&env{svc: svc}).generate(t, "github:acme/x/main/spicepod.yaml", "")
+	if !errs.Is(err, errs.TooLarge) || !strings.Contains(errs.Message(err), "more than 10 files") {
+		t.Errorf("error %v, want errs.TooLarge for more than 10 files", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("answered after %v: the listing was read past the limit", d)
+	}
 }

@@ -86,6 +86,8 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 			last = &UpstreamError{Status: resp.StatusCode, Msg: fmt.Sprintf("GitHub answered %d", resp.StatusCode)}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.As(err, new(*UpstreamError)):
+			return nil, redact(err)
 		default:
 			last = &UpstreamError{Msg: "GitHub could not be reached", Err: redact(err)}
 		}
@@ -97,6 +99,31 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 			return nil, ctx.Err()
 		case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
 		}
+	}
+}
+
+// maxRedirects bounds the redirects followed for one request.
+const maxRedirects = 5
+
+// stayOn returns a redirect policy that follows at most maxRedirects
+// redirects, each to the scheme and host of one of bases: a request never
+// makes Wharf call a host other than GitHub's configured ones. A refused
+// redirect is an *UpstreamError.
+func stayOn(bases ...string) func(*http.Request, []*http.Request) error {
+	allowed := map[string]bool{}
+	for _, b := range bases {
+		if u, err := url.Parse(b); err == nil {
+			allowed[u.Scheme+"://"+strings.ToLower(u.Host)] = true
+		}
+	}
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return &UpstreamError{Status: req.Response.StatusCode, Msg: "GitHub redirected too many times"}
+		}
+		if !allowed[req.URL.Scheme+"://"+strings.ToLower(req.URL.Host)] {
+			return &UpstreamError{Status: req.Response.StatusCode, Msg: "GitHub redirected to another host, which is not followed"}
+		}
+		return nil
 	}
 }
 
@@ -147,11 +174,16 @@ type treeEntry struct {
 	Size int64  `json:"size"`
 }
 
+// errTooManyFiles stops reading a tree listing.
+var errTooManyFiles = errors.New("too many files")
+
 // files lists, through the git trees API, the files (blobs) under each
 // folder, in GitHub's order. A folder with no files is missing from the
-// result. The listing is read as a stream and only matching entries are
-// kept. Errors: errs.TooLarge when GitHub truncated the listing.
-func (g *github) files(ctx context.Context, folders []string) (map[string][]treeEntry, error) {
+// result. The listing is read as a stream, only matching entries are kept,
+// and reading stops once more than max files are (each counted once,
+// whatever the folders it is under). Errors: errTooManyFiles past
+// max; errs.TooLarge when GitHub truncated the listing.
+func (g *github) files(ctx context.Context, folders []string, max int) (map[string][]treeEntry, error) {
 	u := fmt.Sprintf("%s/repos/%s/%s/git/trees/%s?recursive=1", g.api,
 		url.PathEscape(g.src.Org), url.PathEscape(g.src.Repo), url.PathEscape(g.src.Ref))
 	resp, err := g.get(ctx, u, "application/vnd.github+json")
@@ -162,17 +194,28 @@ func (g *github) files(ctx context.Context, folders []string) (map[string][]tree
 	}
 	defer resp.Body.Close()
 	out := map[string][]treeEntry{}
-	truncated, err := decodeTree(io.LimitReader(resp.Body, maxTreeBytes), func(e treeEntry) {
+	n := 0
+	truncated, err := decodeTree(io.LimitReader(resp.Body, maxTreeBytes), func(e treeEntry) error {
 		if e.Type != "blob" {
-			return
+			return nil
 		}
+		matched := false
 		for _, f := range folders {
 			if strings.HasPrefix(e.Path, f+"/") {
 				out[f] = append(out[f], e)
+				matched = true
 			}
 		}
+		if matched {
+			if n++; n > max {
+				return errTooManyFiles
+			}
+		}
+		return nil
 	})
-	if err != nil {
+	if errors.Is(err, errTooManyFiles) {
+		return nil, err
+	} else if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -185,8 +228,9 @@ func (g *github) files(ctx context.Context, folders []string) (map[string][]tree
 }
 
 // decodeTree reads a git trees API answer, calling keep for each entry of
-// its "tree" array, and returns its "truncated" flag.
-func decodeTree(r io.Reader, keep func(treeEntry)) (truncated bool, err error) {
+// its "tree" array, and returns its "truncated" flag. An error of keep
+// stops the reading and is returned.
+func decodeTree(r io.Reader, keep func(treeEntry) error) (truncated bool, err error) {
 	dec := json.NewDecoder(r)
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return false, fmt.Errorf("tree listing is not an object: %v", err)
@@ -206,7 +250,9 @@ func decodeTree(r io.Reader, keep func(treeEntry)) (truncated bool, err error) {
 				if err := dec.Decode(&e); err != nil {
 					return false, err
 				}
-				keep(e)
+				if err := keep(e); err != nil {
+					return false, err
+				}
 			}
 			if _, err := dec.Token(); err != nil {
 				return false, err

@@ -1,8 +1,6 @@
 package pkggen_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"io"
 	"path/filepath"
@@ -80,43 +78,4 @@ func (e *env) generate(t *testing.T, from, token string) (*pkggen.Package, []byt
 		t.Errorf("package has %d bytes, Size says %d", len(data), p.Size)
 	}
 	return p, data, nil
-}
-
-// unzip returns the entry names of a zip in order and the content of each
-// file, checking that every entry is Deflate-compressed (directories:
-// stored and empty).
-func unzip(t *testing.T, data []byte) ([]string, map[string]string) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	var names []string
-	files := map[string]string{}
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-		if strings.HasSuffix(f.Name, "/") {
-			if !f.Mode().IsDir() || f.UncompressedSize64 != 0 {
-				t.Errorf("directory %s: mode %v, size %d", f.Name, f.Mode(), f.UncompressedSize64)
-			}
-			continue
-		}
-		if f.Method != zip.Deflate {
-			t.Errorf("%s: method %d, want Deflate", f.Name, f.Method)
-		}
-		if f.Mode().Perm() != 0o644 {
-			t.Errorf("%s: mode %v, want 0644", f.Name, f.Mode())
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		b, err := io.ReadAll(rc) // checks the CRC too
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		files[f.Name] = string(b)
-	}
-	return names, files
 }

@@ -59,7 +59,7 @@ func (p *plan) finish(max int) ([]entry, error) {
 	}
 	out = append(out, p.tail...)
 	if len(out) > max {
-		return nil, errs.E(errs.TooLarge, "the package would hold more than %d files (limit)", max)
+		return nil, tooManyFiles(max)
 	}
 	for _, e := range out {
 		for i := 0; i < len(e.name); i++ {

@@ -3,6 +3,7 @@ package pkggen
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"wharf/internal/blob"
+	"wharf/internal/errs"
 	"wharf/internal/format/spicepod"
 	"wharf/internal/meta"
 )
@@ -36,18 +38,23 @@ type Options struct {
 	// MaxBytes bounds the bytes of all files of a package, before
 	// compression; default 256 MiB.
 	MaxBytes int64
-	// Timeout bounds the time one generation takes; default 2 minutes.
+	// Timeout bounds the time one generation takes, waiting for an
+	// identical one in progress included; default 2 minutes.
 	Timeout time.Duration
 	// Concurrency bounds the fetches of one generation that run at once;
 	// default 4.
 	Concurrency int
+	// MaxRunning bounds the generations that run at once, whoever asks;
+	// more wait their turn within Timeout. Default 8.
+	MaxRunning int
 	// CacheTTL is how long a generated package is kept for identical
 	// requests; 0 keeps none.
 	CacheTTL time.Duration
 	// TempDir holds the temporary files; default os.TempDir().
 	TempDir string
 	// Client sends the requests to GitHub; default a client with dial,
-	// TLS and response-header timeouts.
+	// TLS and response-header timeouts. Whatever its CheckRedirect, only
+	// redirects to the hosts of APIURL and RawURL are followed.
 	Client *http.Client
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
@@ -55,10 +62,11 @@ type Options struct {
 
 // Service generates packages. It is safe for concurrent use.
 type Service struct {
-	meta  Store
-	blobs blob.Store
-	opt   Options
-	locks keyedMutex
+	meta    Store
+	blobs   blob.Store
+	opt     Options
+	locks   keyedMutex
+	running chan struct{} // a value per generation running
 }
 
 // New returns a Service over the stores.
@@ -82,16 +90,22 @@ func New(store Store, blobs blob.Store, opt Options) *Service {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 4
 	}
+	if opt.MaxRunning <= 0 {
+		opt.MaxRunning = 8
+	}
 	if opt.TempDir == "" {
 		opt.TempDir = os.TempDir()
 	}
 	if opt.Client == nil {
 		opt.Client = defaultClient()
 	}
+	c := *opt.Client
+	c.CheckRedirect = stayOn(opt.APIURL, opt.RawURL)
+	opt.Client = &c
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Service{meta: store, blobs: blobs, opt: opt}
+	return &Service{meta: store, blobs: blobs, opt: opt, running: make(chan struct{}, opt.MaxRunning)}
 }
 
 func defaultClient() *http.Client {
@@ -138,16 +152,31 @@ func (p *Package) Close() error { return p.close() }
 // *RateLimitError and *UpstreamError for GitHub's failures; the context's
 // error when ctx ends.
 func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
+	deadline := time.Now().Add(s.opt.Timeout)
 	if !req.Source.Immutable() || s.opt.CacheTTL <= 0 {
-		return s.generate(ctx, req)
+		return s.generate(ctx, req, deadline)
 	}
 	key := s.cacheKey(req)
-	unlock := s.locks.Lock(key.Source + "\x00" + key.Ref + "\x00" + key.Path + "\x00" + key.Variant)
-	defer unlock()
-	if p, err := s.cached(ctx, key); p != nil || err != nil {
-		return p, err
+	// Waiting for an identical request counts against the time limit.
+	wctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
+	unlock, err := s.locks.Lock(wctx, key.Source+"\x00"+key.Ref+"\x00"+key.Path+"\x00"+key.Variant)
+	cancel()
+	if err != nil {
+		return nil, stopped(ctx, wctx, err)
 	}
-	p, err := s.generate(ctx, req)
+	defer unlock()
+	p, err := s.cached(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		if err := s.recheck(ctx, req, deadline); err != nil {
+			p.Close()
+			return nil, err
+		}
+		return p, nil
+	}
+	p, err = s.generate(ctx, req, deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -155,12 +184,19 @@ func (s *Service) Generate(ctx context.Context, req Request) (*Package, error) {
 	return p, nil
 }
 
-// generate builds the package with the deadline of Options.Timeout.
-func (s *Service) generate(ctx context.Context, req Request) (*Package, error) {
-	bctx, cancel := context.WithTimeoutCause(ctx, s.opt.Timeout, ErrTimeout)
+// generate builds the package before deadline, once fewer than
+// Options.MaxRunning others run.
+func (s *Service) generate(ctx context.Context, req Request, deadline time.Time) (*Package, error) {
+	bctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
 	defer cancel()
+	select {
+	case s.running <- struct{}{}:
+		defer func() { <-s.running }()
+	case <-bctx.Done():
+		return nil, stopped(ctx, bctx, bctx.Err())
+	}
 	b := &builder{
-		gh:     &github{client: s.opt.Client, api: s.opt.APIURL, raw: s.opt.RawURL, src: req.Source, token: req.Token},
+		gh:     s.github(req),
 		spools: newSpools(s.opt.TempDir, s.opt.Concurrency), budget: newBudget(s.opt.MaxBytes),
 		maxFiles: s.opt.MaxFiles, workers: s.opt.Concurrency,
 	}
@@ -171,17 +207,55 @@ func (s *Service) generate(ctx context.Context, req Request) (*Package, error) {
 		z, err = writeZip(bctx, s.opt.TempDir, entries)
 	}
 	if err != nil {
-		stopped := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
-		if stopped && ctx.Err() == nil && errors.Is(context.Cause(bctx), ErrTimeout) {
-			return nil, ErrTimeout
-		}
-		return nil, err
+		return nil, stopped(ctx, bctx, err)
 	}
 	if _, err := z.f.Seek(0, io.SeekStart); err != nil {
 		z.f.Close()
 		return nil, err
 	}
 	return &Package{Content: z.f, Size: z.size, Digest: z.digest, close: z.f.Close, file: z.f}, nil
+}
+
+// github returns the client of req's repository and token.
+func (s *Service) github(req Request) *github {
+	return &github{client: s.opt.Client, api: s.opt.APIURL, raw: s.opt.RawURL, src: req.Source, token: req.Token}
+}
+
+// recheck asks GitHub for req's manifest again when req has a token, so
+// that a kept package is served only while the token can still read the
+// repository: a token revoked or stripped of access gets GitHub's answer,
+// as it would without the cache. Packages fetched without a token were
+// public and are served as they are. The errors are those of Generate.
+func (s *Service) recheck(ctx context.Context, req Request, deadline time.Time) error {
+	if req.Token == "" {
+		return nil
+	}
+	cctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
+	defer cancel()
+	// The repository as the cache key names it: GitHub's names are
+	// case-insensitive, and a SHA is canonically lower case.
+	src := req.Source
+	src.Org, src.Repo, src.Ref = strings.ToLower(src.Org), strings.ToLower(src.Repo), strings.ToLower(src.Ref)
+	g := s.github(Request{Source: src, Token: req.Token})
+	resp, err := g.open(cctx, req.Source.Path)
+	if errs.Is(err, errs.NotFound) {
+		return notFound(g.name(), fmt.Sprintf("file %q", req.Source.Path))
+	} else if err != nil {
+		return stopped(ctx, cctx, err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// stopped returns ErrTimeout for err when it is inner's context error and
+// inner, derived from ctx, ended by its deadline while ctx goes on; err
+// otherwise.
+func stopped(ctx, inner context.Context, err error) error {
+	ended := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	if ended && ctx.Err() == nil && errors.Is(context.Cause(inner), ErrTimeout) {
+		return ErrTimeout
+	}
+	return err
 }
 
 // Prune forgets the packages generated more than Options.CacheTTL ago (all

@@ -3,6 +3,7 @@ package pkggen_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -34,20 +35,7 @@ func TestGenerate(t *testing.T) {
 	if p.Digest != "sha256:"+hex.EncodeToString(sum[:]) {
 		t.Errorf("Digest %s is not the package's", p.Digest)
 	}
-	names, files := unzip(t, data)
-	if diff := cmp.Diff(fakegithub.SpiceDemoEntries, names); diff != "" {
-		t.Errorf("entries mismatch (-want +got):\n%s", diff)
-	}
-	src := fakegithub.SpiceDemo("acme", "taxi", "main").Files
-	for name, got := range files {
-		from := name
-		if name == "datasets/weather/dataset.yaml" {
-			from = "datasets/weather/dataset.yml"
-		}
-		if got != src[from] {
-			t.Errorf("%s holds %q, want the bytes of %s: %q", name, got, from, src[from])
-		}
-	}
+	fakegithub.WantSpiceDemo(t, data)
 
 	reqs := e.gh.Requests()
 	var paths []string
@@ -94,7 +82,7 @@ func TestGenerateNested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, files := unzip(t, data)
+	names, files := fakegithub.Unzip(t, data)
 	if diff := cmp.Diff([]string{"shared/", "shared/v.sql", "shared/empty.sql", "spicepod.yaml"}, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
 	}
@@ -128,7 +116,8 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 // TestCache checks that a package of a commit SHA is kept: an identical
-// request is answered from the blob store without asking GitHub, another
+// request is answered from the blob store, asking GitHub only whether the
+// token still reads the manifest, another
 // token or another path is not, a branch is never kept, and a record
 // whose blob went away is generated again.
 func TestCache(t *testing.T) {
@@ -150,8 +139,8 @@ func TestCache(t *testing.T) {
 	if !again.Cached || again.Digest != first.Digest || string(data2) != string(data) {
 		t.Errorf("second: Cached %v, digest %s, want the first's %s", again.Cached, again.Digest, first.Digest)
 	}
-	if n := len(e.gh.Requests()); n != 0 {
-		t.Errorf("a cached package asked GitHub %d times", n)
+	if reqs := e.gh.Requests(); len(reqs) != 1 || reqs[0].Path != "/raw/acme/taxi/"+sha+"/spicepod.yaml" {
+		t.Errorf("a cached package asked GitHub %v, want only the manifest, to check the token", reqs)
 	}
 
 	other, _, err := e.generate(t, from, "other-token")
@@ -268,7 +257,7 @@ func TestGenerateFetchesLittle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, _ := unzip(t, data)
+	names, _ := fakegithub.Unzip(t, data)
 	if diff := cmp.Diff([]string{"d/", "d/dataset.yaml", "data/", "data/d.csv", "spicepod.yaml"}, names); diff != "" {
 		t.Errorf("entries mismatch (-want +got):\n%s", diff)
 	}
@@ -291,5 +280,114 @@ func TestGenerateFetchesLittle(t *testing.T) {
 		if strings.HasPrefix(r.Path, "/raw/acme/x/main/data/big/") {
 			t.Errorf("%s was downloaded although the listing showed it too large", r.Path)
 		}
+	}
+}
+
+// TestCacheConcurrentTimeout checks that identical requests waiting for
+// each other are all bounded by one time limit: when the first one runs
+// out of time, those waiting behind it do not each take the limit again.
+func TestCacheConcurrentTimeout(t *testing.T) {
+	t.Parallel()
+	const limit = 400 * time.Millisecond
+	e := newEnv(t, pkggen.Options{Timeout: limit})
+	e.gh.Fail("/raw/acme/taxi/"+sha+"/data/trips.csv", fakegithub.Fault{Delay: 30 * time.Second})
+	from := "github:acme/taxi/" + sha + "/spicepod.yaml"
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			start := time.Now()
+			_, _, err := e.generate(t, from, "")
+			if !errors.Is(err, pkggen.ErrTimeout) {
+				t.Errorf("error %v, want ErrTimeout", err)
+			}
+			if d := time.Since(start); d > 2*limit {
+				t.Errorf("answered after %v, past the %v limit", d, limit)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestGenerateRepeatedDependency checks that a dependency listed twice is
+// fetched once and packaged once: a zip never holds two entries of one
+// name.
+func TestGenerateRepeatedDependency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{})
+	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "twice", Ref: "main", Files: map[string]string{
+		"spicepod.yaml":                     "version: v1\nkind: Spicepod\nname: x\ndependencies:\n  - acme/base\n  - acme/base\n",
+		"spicepods/acme/base/spicepod.yaml": "version: v1\nkind: Spicepod\nname: base\n",
+	}})
+	_, data, err := e.generate(t, "github:acme/twice/main/spicepod.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fakegithub.Unzip(t, data)
+	want := []string{"spicepod.yaml", "spicepods/", "spicepods/acme/", "spicepods/acme/base/", "spicepods/acme/base/spicepod.yaml"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("entries mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCacheRechecksToken checks that a package kept for a token is served
+// only while GitHub still lets that token read the repository: a revoked
+// token gets what GitHub answers, not the kept package.
+func TestCacheRechecksToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{})
+	private := fakegithub.SpiceDemo("acme", "secret", sha)
+	private.Token = "tok"
+	e.gh.Add(private)
+	from := "github:acme/secret/" + sha + "/spicepod.yaml"
+	if _, _, err := e.generate(t, from, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	e.gh.Reset()
+	p, _, err := e.generate(t, from, "tok")
+	if err != nil || !p.Cached {
+		t.Fatalf("while the token is good: err %v, Cached %v", err, p != nil && p.Cached)
+	}
+	var paths []string
+	for _, r := range e.gh.Requests() {
+		paths = append(paths, r.Path)
+	}
+	if diff := cmp.Diff([]string{"/raw/acme/secret/" + sha + "/spicepod.yaml"}, paths); diff != "" {
+		t.Errorf("a cached package asked GitHub (-want +got):\n%s", diff)
+	}
+
+	private.Token = "rotated"
+	e.gh.Add(private)
+	if _, _, err := e.generate(t, from, "tok"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("with a revoked token: error %v, want errs.NotFound from GitHub", err)
+	}
+}
+
+// TestMaxRunning checks that generations beyond Options.MaxRunning wait
+// for a running one to end before asking GitHub anything, so that the
+// disk and connections all callers together use stay bounded.
+func TestMaxRunning(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, pkggen.Options{MaxRunning: 1, Timeout: 10 * time.Second})
+	e.gh.Add(fakegithub.Repo{Org: "acme", Name: "small", Ref: "main", Files: map[string]string{
+		"spicepod.yaml": "version: v1\nkind: Spicepod\nname: s\n"}})
+	e.gh.Fail(mainRaw+"data/trips.csv", fakegithub.Fault{Delay: 600 * time.Millisecond})
+	var wg sync.WaitGroup
+	var slowEnd, smallEnd time.Time
+	wg.Go(func() {
+		if _, _, err := e.generate(t, "github:acme/taxi/main/spicepod.yaml", ""); err != nil {
+			t.Error(err)
+		}
+		slowEnd = time.Now()
+	})
+	time.Sleep(150 * time.Millisecond) // the slow one is running
+	wg.Go(func() {
+		if _, _, err := e.generate(t, "github:acme/small/main/spicepod.yaml", ""); err != nil {
+			t.Error(err)
+		}
+		smallEnd = time.Now()
+	})
+	wg.Wait()
+	if smallEnd.Before(slowEnd) {
+		t.Errorf("a second generation ran beside the first with MaxRunning 1 (ended %v before it)", slowEnd.Sub(smallEnd))
 	}
 }

@@ -8,7 +8,7 @@
 // Errors are JSON objects {"error": "…"}, as Spice's published API
 // documents them; unexpected failures answer {"error": "An unexpected
 // error occurred"} and are logged. Callers must be signed in unless the
-// feature is public, and each principal (each client address for
-// anonymous callers) is rate-limited by a token bucket kept in this
-// process's memory.
+// feature is public, and each principal (for anonymous callers each
+// client address, IPv6 ones by /64 network) is rate-limited by a token
+// bucket kept in this process's memory.
 package spice

@@ -9,11 +9,9 @@ import (
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/errs"
+	"wharf/internal/format/generic"
 	"wharf/internal/pkggen"
 )
-
-// genericType is the artifact type of generic packages.
-const genericType = "generic"
 
 // mayPublish checks, before anything is fetched, that who may push to the
 // generic package p: a signed-in caller (401), an existing owner (404)
@@ -28,7 +26,7 @@ func (h *Handler) mayPublish(r *http.Request, who auth.Principal, p publish) err
 	} else if err != nil {
 		return err
 	}
-	ok, err := h.opt.Authorizer.Can(r.Context(), who, auth.Push, genericType, p.repoName())
+	ok, err := h.opt.Authorizer.Can(r.Context(), who, auth.Push, generic.RepoType, p.repoName())
 	if err != nil {
 		return err
 	}
@@ -85,7 +83,7 @@ type published struct {
 // 409.
 func (h *Handler) publish(w http.ResponseWriter, r *http.Request, who auth.Principal, pub publish, p *pkggen.Package) error {
 	_, err := h.opt.Artifacts.PutFile(r.Context(), artifact.PutFileRequest{
-		Type: genericType, RepoName: pub.repoName(), Version: pub.Version, FileName: pub.File,
+		Type: generic.RepoType, RepoName: pub.repoName(), Version: pub.Version, FileName: pub.File,
 		Body: p.Content, MaxSize: h.opt.MaxFileBytes, Creator: who.UserID,
 	})
 	if errs.Is(err, errs.Exists) {

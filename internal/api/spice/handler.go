@@ -91,15 +91,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := "ip:" + httpx.ClientIP(r)
-	if !who.Anonymous() {
-		key = "user:" + strconv.FormatInt(who.UserID, 10)
-	}
-	if ok, wait := h.limit.allow(key); !ok {
+	if ok, wait := h.limit.allow(limitKey(r, who)); !ok {
 		return &httpError{status: http.StatusTooManyRequests, msg: "too many package generations; retry later",
 			header: http.Header{"Retry-After": {strconv.Itoa(int(wait.Seconds()))}}}
 	}
-	req, err := readRequest(w, r)
+	req, err := readRequest(w, r, bodyTimeout)
 	if err != nil {
 		return err
 	}

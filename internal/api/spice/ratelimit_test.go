@@ -44,17 +44,27 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-func TestLimiterForgets(t *testing.T) {
+// TestLimiterBounded checks that the limiter keeps at most maxBuckets
+// buckets however many keys come at once, forgetting the least recently
+// used, and that a key in use keeps its bucket.
+func TestLimiterBounded(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
-	l := newLimiter(60, 1, func() time.Time { return now })
-	for i := range maxBuckets {
+	l := newLimiter(1, 1, func() time.Time { return now }) // nothing refills during the test
+	l.allow("hot")
+	for i := range 3 * maxBuckets {
 		l.allow(fmt.Sprint(i))
+		if i%1000 == 0 {
+			if ok, _ := l.allow("hot"); ok {
+				t.Fatalf("after %d other keys, the emptied bucket of a key in use was refilled", i)
+			}
+		}
+		if n := len(l.buckets); n > maxBuckets {
+			t.Fatalf("%d buckets kept after %d keys, want at most %d", n, i+2, maxBuckets)
+		}
 	}
-	now = now.Add(time.Minute)
-	l.allow("new")
-	if len(l.buckets) != 1 {
-		t.Errorf("%d buckets kept, want only the new one", len(l.buckets))
+	if ok, _ := l.allow("0"); !ok {
+		t.Error("the least recently used key was not forgotten")
 	}
 }
 

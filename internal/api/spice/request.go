@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"wharf/internal/format/generic"
 	"wharf/internal/format/spicepod"
@@ -46,19 +47,35 @@ type request struct {
 	publish *publish
 }
 
+// bodyTimeout is how long a client has to send the request body.
+const bodyTimeout = 30 * time.Second
+
 // readRequest reads and checks the request as Spice does: a JSON body
 // (415 for another content type, 400 when it is not JSON, 422 for a
 // missing field or a value of the wrong type), a from field ParseSource
-// accepts (400) and a token that can be sent in a header (400).
-func readRequest(w http.ResponseWriter, r *http.Request) (request, error) {
+// accepts (400) and a token that can be sent in a header (400). The body
+// must arrive within timeout (408).
+func readRequest(w http.ResponseWriter, r *http.Request, timeout time.Duration) (request, error) {
 	if !isJSON(r.Header.Get("Content-Type")) {
 		return request{}, fail(http.StatusUnsupportedMediaType, "Expected request with `Content-Type: application/json`")
 	}
+	// Not every ResponseWriter can set a deadline (a recorder cannot);
+	// where none is set, the server's own timeouts apply.
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+		defer rc.SetReadDeadline(time.Time{})
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	var (
+		tooBig  *http.MaxBytesError
+		timeErr interface{ Timeout() bool }
+	)
+	switch {
+	case errors.As(err, &tooBig):
 		return request{}, fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", maxBodyBytes))
-	} else if err != nil {
+	case errors.As(err, &timeErr) && timeErr.Timeout():
+		return request{}, fail(http.StatusRequestTimeout, "the request body did not arrive in time")
+	case err != nil:
 		return request{}, fail(http.StatusBadRequest, "the request body could not be read")
 	}
 	b, err := decode(data)

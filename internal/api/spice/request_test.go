@@ -2,10 +2,12 @@ package spice
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"wharf/internal/format/spicepod"
 )
@@ -52,7 +54,7 @@ func TestReadRequest(t *testing.T) {
 		if tt.ct != "" {
 			r.Header.Set("Content-Type", tt.ct)
 		}
-		req, err := readRequest(httptest.NewRecorder(), r)
+		req, err := readRequest(httptest.NewRecorder(), r, time.Minute)
 		if tt.status == 0 {
 			if err != nil {
 				t.Errorf("%s: %v", tt.name, err)
@@ -83,7 +85,7 @@ func TestReadRequestFields(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, Path, strings.NewReader(
 		`{"from": "github:acme/app/main/pods/spicepod.yaml", "params": {"github_token": "ghp_x"}, "publish": {"owner": "o", "name": "n", "version": "1.0"}}`))
 	r.Header.Set("Content-Type", "application/json")
-	req, err := readRequest(httptest.NewRecorder(), r)
+	req, err := readRequest(httptest.NewRecorder(), r, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,5 +95,48 @@ func TestReadRequestFields(t *testing.T) {
 	}
 	if p := req.publish; p == nil || *p != (publish{Owner: "o", Name: "n", Version: "1.0", File: "spicepod.zip"}) {
 		t.Errorf("publish = %+v", req.publish)
+	}
+}
+
+// TestReadRequestSlowBody checks that a body sent too slowly is refused
+// with 408 once the time to read it is over, instead of holding the
+// request open for as long as the client drips.
+func TestReadRequestSlowBody(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := readRequest(w, r, 200*time.Millisecond)
+		var he *httpError
+		if !errors.As(err, &he) {
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		w.WriteHeader(he.status)
+	}))
+	defer srv.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write([]byte(`{"from": "github:acme/app/main/spicepod.yaml", `)) // and nothing more
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, pr)
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	done := make(chan struct{})
+	var status int
+	go func() {
+		defer close(done)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			status = resp.StatusCode
+			resp.Body.Close()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		pw.CloseWithError(errors.New("gave up"))
+		<-done
+		t.Fatal("a stalled body held the request for 5s")
+	}
+	if status != http.StatusRequestTimeout {
+		t.Errorf("status %d after %v, want 408", status, time.Since(start))
 	}
 }

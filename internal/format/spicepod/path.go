@@ -9,11 +9,12 @@ import (
 // maxPathLen bounds a repository path.
 const maxPathLen = 1024
 
-// checkPath reports why p is not a clean relative repository path: one or
+// CheckPath reports why p is not a clean relative repository path: one or
 // more segments separated by single slashes, none empty, "." or "..", no
-// control characters, backslashes or invalid UTF-8. The error's text
-// completes "path …".
-func checkPath(p string) error {
+// control characters, backslashes or invalid UTF-8, and no leading drive
+// letter ("C:"). Such a path is safe as a zip entry name, on Windows too.
+// The error's text completes "path …".
+func CheckPath(p string) error {
 	switch {
 	case p == "":
 		return errors.New("is empty")
@@ -23,6 +24,8 @@ func checkPath(p string) error {
 		return errors.New("is not valid UTF-8")
 	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):
 		return errors.New("contains a control character or a backslash")
+	case len(p) >= 2 && p[1] == ':' && ('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
+		return errors.New("starts with a drive letter")
 	}
 	for seg := range strings.SplitSeq(p, "/") {
 		switch seg {
@@ -37,12 +40,12 @@ func checkPath(p string) error {
 
 // cleanPath turns a path written in a spicepod into a repository path as
 // Spice reads it: a leading "./" goes, then one leading and one trailing
-// slash. What remains must pass checkPath.
+// slash. What remains must pass CheckPath.
 func cleanPath(p string) (string, error) {
 	p = strings.TrimPrefix(p, "./")
 	p = strings.TrimPrefix(p, "/")
 	p = strings.TrimSuffix(p, "/")
-	if err := checkPath(p); err != nil {
+	if err := CheckPath(p); err != nil {
 		return "", err
 	}
 	return p, nil

@@ -50,8 +50,7 @@ func (e *SourceError) Unwrap() error { return errs.E(errs.Invalid, "%s", Invalid
 func badSource(detail string) error { return &SourceError{Detail: detail} }
 
 // ParseSource parses "github:{org}/{repo}/{ref}/{path}". The path keeps
-// its inner slashes and may not have empty, "." or ".." segments, nor
-// control characters or backslashes. org and repo are ASCII letters,
+// its inner slashes and must pass CheckPath. org and repo are ASCII letters,
 // digits, '-', '_' and '.'; ref adds '+'. Unlike Spice, which drops
 // everything after a second colon, a colon is kept as part of the path.
 // Errors: *SourceError.
@@ -76,7 +75,7 @@ func ParseSource(from string) (Source, error) {
 	case !validName(s.Ref, isRefByte):
 		return Source{}, badSource("invalid revision")
 	}
-	if err := checkPath(s.Path); err != nil {
+	if err := CheckPath(s.Path); err != nil {
 		return Source{}, badSource("path " + err.Error())
 	}
 	return s, nil

@@ -78,7 +78,7 @@ type Spicepod struct {
 func (p *Spicepod) Links() []Link { return slices.Clone(p.links) }
 
 // Dependencies returns the repository paths of the manifests of the
-// spicepod's dependencies: spicepods/<dependency>/spicepod.yaml.
+// spicepod's dependencies, each once: spicepods/<dependency>/spicepod.yaml.
 func (p *Spicepod) Dependencies() []string {
 	out := make([]string, len(p.deps))
 	for i, d := range p.deps {
@@ -104,11 +104,15 @@ func Parse(data []byte) (*Spicepod, error) {
 		return nil, invalid("kind must be Spicepod, not %q", m.Kind)
 	}
 	p := &Spicepod{Name: m.Name, Version: m.Version}
+	seen := map[string]bool{}
 	for i, d := range m.Dependencies {
-		if err := checkPath(d); err != nil {
+		if err := CheckPath(d); err != nil {
 			return nil, invalid("dependencies[%d]: path %v", i, err)
 		}
-		p.deps = append(p.deps, d)
+		if !seen[d] {
+			seen[d] = true
+			p.deps = append(p.deps, d)
+		}
 	}
 	for _, s := range sections {
 		for i, c := range m.section(s.key) {

@@ -113,12 +113,14 @@ func TestParseErrors(t *testing.T) {
 		head + "datasets:\n  - ref: ../up\n":   `datasets[0].ref: path has a "." or ".." segment`,
 		head + "datasets:\n  - ref: a//b\n":    "datasets[0].ref: path has an empty segment",
 		head + "datasets:\n  - ref: ''\n":      "datasets[0].ref: path is empty",
-		head + "views:\n  - name: v\n    sql_ref: x/../../y.sql\n":  "views[0].sql_ref",
-		head + "datasets:\n  - name: d\n    from: file:../secret\n": "datasets[0].from",
-		head + "models:\n  - ref: \"a\\\\b\"\n":                     "backslash",
-		head + "dependencies: [../x]\n":                             "dependencies[0]",
-		head + "dependencies: ['']\n":                               "dependencies[0]: path is empty",
-		"a: &a [*a]\n":                                              "",
+		head + "views:\n  - name: v\n    sql_ref: x/../../y.sql\n":           "views[0].sql_ref",
+		head + "datasets:\n  - name: d\n    from: file:../secret\n":          "datasets[0].from",
+		head + "models:\n  - ref: \"a\\\\b\"\n":                              "backslash",
+		head + "dependencies: [../x]\n":                                      "dependencies[0]",
+		head + "dependencies: ['']\n":                                        "dependencies[0]: path is empty",
+		head + "datasets:\n  - name: d\n    from: file:C:/Windows/win.ini\n": "datasets[0].from: path starts with a drive letter",
+		head + "views:\n  - name: v\n    sql_ref: 'c:x.sql'\n":               "views[0].sql_ref: path starts with a drive letter",
+		"a: &a [*a]\n": "",
 	} {
 		_, err := Parse([]byte(doc))
 		if !errs.Is(err, errs.Invalid) {
