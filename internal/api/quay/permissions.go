@@ -90,11 +90,8 @@ func (h *Handler) getUserPermission(w http.ResponseWriter, r *http.Request, c *c
 		return err
 	}
 	p, _, err := h.opt.Accounts.RepoUserPermission(r.Context(), a.repo, a.ns, c.vars["username"])
-	if errs.Is(err, errs.Invalid) {
-		return messageError(http.StatusBadRequest, errs.Message(err))
-	}
 	if err != nil {
-		return err
+		return asMessage(err)
 	}
 	members, err := h.opt.Accounts.OrgMemberIDs(r.Context(), a.ns)
 	if err != nil {
@@ -187,11 +184,8 @@ func (h *Handler) getTeamPermission(w http.ResponseWriter, r *http.Request, c *c
 		return err
 	}
 	p, _, err := h.opt.Accounts.RepoTeamPermission(r.Context(), a.repo, a.ns, c.vars["teamname"])
-	if errs.Is(err, errs.Invalid) {
-		return messageError(http.StatusBadRequest, errs.Message(err))
-	}
 	if err != nil {
-		return err
+		return asMessage(err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"role": p.Role})
 }
