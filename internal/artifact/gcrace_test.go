@@ -89,28 +89,22 @@ func TestCommitSpanningCollection(t *testing.T) {
 	}
 	gc.clock.Advance(time.Minute)
 
-	lateHeld, lateGo := make(chan struct{}), make(chan struct{})
-	signalLate := once(lateHeld)
-	hooks[1].afterCommit = func() { signalLate(); <-lateGo }
-	lateDone := make(chan error, 1)
-	go func() {
+	lateHeld, lateGo := hold(&hooks[1].afterCommit)
+	lateDone := async(func() error {
 		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
-		lateDone <- err
-	}()
+		return err
+	})
 	<-lateHeld
 
 	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
 		t.Fatalf("CollectGarbage deleted %d blobs, want 1", st.BlobsDeleted)
 	}
 
-	againHeld, againGo := make(chan struct{}), make(chan struct{})
-	signalAgain := once(againHeld)
-	hooks[2].beforeCommit = func() { signalAgain(); <-againGo }
-	againDone := make(chan error, 1)
-	go func() {
+	againHeld, againGo := hold(&hooks[2].beforeCommit)
+	againDone := async(func() error {
 		_, err := again.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
-		againDone <- err
-	}()
+		return err
+	})
 	<-againHeld
 
 	close(lateGo)
@@ -145,14 +139,11 @@ func TestCommitSpanningCollectionAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	gc.clock.Advance(time.Minute)
-	held, resume := make(chan struct{}), make(chan struct{})
-	signal := once(held)
-	hooks[1].afterCommit = func() { signal(); <-resume }
-	done := make(chan error, 1)
-	go func() {
+	held, resume := hold(&hooks[1].afterCommit)
+	done := async(func() error {
 		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))
-		done <- err
-	}()
+		return err
+	})
 	<-held
 	if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
 		t.Fatalf("CollectGarbage deleted %d blobs, want 1", st.BlobsDeleted)
@@ -194,11 +185,8 @@ func TestCommitAfterCollectionLeavesNoOrphan(t *testing.T) {
 			d := sha256Digest(data)
 			gc.clock.Advance(time.Minute)
 
-			held, resume := make(chan struct{}), make(chan struct{})
-			signal := once(held)
-			hooks[1].beforeCommit = func() { signal(); <-resume }
-			done := make(chan error, 1)
-			go func() { done <- c.put(late, repo.ID, d, data) }()
+			held, resume := hold(&hooks[1].beforeCommit)
+			done := async(func() error { return c.put(late, repo.ID, d, data) })
 			<-held
 			if st := gc.gc(t, artifact.GCOptions{}); st.BlobsDeleted != 1 {
 				t.Fatalf("CollectGarbage deleted %d blobs, want the fresh record", st.BlobsDeleted)

@@ -115,6 +115,22 @@ func once(ch chan struct{}) func() {
 	return func() { o.Do(func() { close(ch) }) }
 }
 
+// hold makes the hook *slot stop the first process that reaches it until
+// resume is closed; held is closed when it gets there.
+func hold(slot *func()) (held, resume chan struct{}) {
+	held, resume = make(chan struct{}), make(chan struct{})
+	signal := once(held)
+	*slot = func() { signal(); <-resume }
+	return held, resume
+}
+
+// async runs f on its own goroutine and delivers its error.
+func async(f func() error) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	return done
+}
+
 // heldBody yields first, then blocks until release is closed, then yields
 // rest. reached is closed once first has been read.
 func heldBody(first, rest []byte) (body io.Reader, reached, release chan struct{}) {
