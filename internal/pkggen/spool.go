@@ -126,7 +126,7 @@ func (sp *spool) write(r io.Reader, b *budget, keep *bytes.Buffer, keepMax int64
 			b.give(c.size)
 		}
 	}()
-	out := &offsetWriter{f: sp.f, off: sp.end}
+	out := io.NewOffsetWriter(sp.f, sp.end)
 	sp.comp.Reset(out)
 	crc := crc32.NewIEEE()
 	buf := make([]byte, 32<<10)
@@ -158,19 +158,12 @@ func (sp *spool) write(r io.Reader, b *budget, keep *bytes.Buffer, keepMax int64
 	if err := sp.comp.Close(); err != nil {
 		return nil, err
 	}
-	c.n, c.crc = out.off-c.off, crc.Sum32()
-	sp.end = out.off
+	// Seek reports the offset from where the chunk starts.
+	n, err := out.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	c.n, c.crc = n, crc.Sum32()
+	sp.end += n
 	return c, nil
-}
-
-// offsetWriter writes to a file from an offset on.
-type offsetWriter struct {
-	f   *os.File
-	off int64
-}
-
-func (w *offsetWriter) Write(p []byte) (int, error) {
-	n, err := w.f.WriteAt(p, w.off)
-	w.off += int64(n)
-	return n, err
 }
