@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"wharf/internal/errs"
+	"wharf/internal/format/spicepod"
 	"wharf/internal/meta"
 )
 
@@ -23,17 +24,24 @@ const layout = "spice-zip-1"
 // layout, the GitHub endpoints and the token, so that a package fetched
 // with one token is never served to a request with another.
 func (s *Service) cacheKey(req Request) meta.GeneratedKey {
-	src := req.Source
+	src := canonical(req.Source)
 	h := sha256.New()
 	for _, part := range []string{layout, s.opt.APIURL, s.opt.RawURL, req.Token} {
 		fmt.Fprintf(h, "%d:%s\n", len(part), part)
 	}
 	return meta.GeneratedKey{
-		Source:  "github:" + strings.ToLower(src.Org) + "/" + strings.ToLower(src.Repo),
-		Ref:     strings.ToLower(src.Ref),
+		Source:  "github:" + src.Org + "/" + src.Repo,
+		Ref:     src.Ref,
 		Path:    src.Path,
 		Variant: hex.EncodeToString(h.Sum(nil)),
 	}
+}
+
+// canonical returns src as the cache knows it: GitHub's names are
+// case-insensitive, and a SHA is canonically lower case.
+func canonical(src spicepod.Source) spicepod.Source {
+	src.Org, src.Repo, src.Ref = strings.ToLower(src.Org), strings.ToLower(src.Repo), strings.ToLower(src.Ref)
+	return src
 }
 
 // cached returns the kept package of key, or nil when there is none. A

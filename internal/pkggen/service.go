@@ -232,11 +232,8 @@ func (s *Service) recheck(ctx context.Context, req Request, deadline time.Time) 
 	}
 	cctx, cancel := context.WithDeadlineCause(ctx, deadline, ErrTimeout)
 	defer cancel()
-	// The repository as the cache key names it: GitHub's names are
-	// case-insensitive, and a SHA is canonically lower case.
-	src := req.Source
-	src.Org, src.Repo, src.Ref = strings.ToLower(src.Org), strings.ToLower(src.Repo), strings.ToLower(src.Ref)
-	g := s.github(Request{Source: src, Token: req.Token})
+	// The repository as the cache key names it.
+	g := s.github(Request{Source: canonical(req.Source), Token: req.Token})
 	resp, err := g.open(cctx, req.Source.Path)
 	if errs.Is(err, errs.NotFound) {
 		return notFound(g.name(), fmt.Sprintf("file %q", req.Source.Path))
