@@ -76,13 +76,12 @@ func (g *github) get(ctx context.Context, u, accept string) (*http.Response, err
 		switch {
 		case err == nil && resp.StatusCode == http.StatusOK:
 			return resp, nil
-		case err == nil && resp.StatusCode < 500:
-			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			resp.Body.Close()
-			return nil, upstream(resp)
 		case err == nil:
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
+			if resp.StatusCode < 500 {
+				return nil, upstream(resp)
+			}
 			last = &UpstreamError{Status: resp.StatusCode, Msg: fmt.Sprintf("GitHub answered %d", resp.StatusCode)}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
