@@ -18,8 +18,7 @@ import (
 // and push rights (403).
 func (h *Handler) mayPublish(r *http.Request, who auth.Principal, p publish) error {
 	if who.Anonymous() {
-		return &httpError{status: http.StatusUnauthorized, msg: "sign in to publish packages",
-			header: http.Header{"Www-Authenticate": {`Basic realm="Wharf"`}}}
+		return &httpError{status: http.StatusUnauthorized, msg: "sign in to publish packages"}
 	}
 	if _, err := h.opt.Artifacts.Namespace(r.Context(), p.Owner); errs.Is(err, errs.NotFound) {
 		return fail(http.StatusNotFound, "publish.owner: no owner named "+strconv.Quote(p.Owner))

@@ -116,30 +116,33 @@ func (h *Handler) caller(r *http.Request) (auth.Principal, error) {
 	if key := r.Header.Get("X-API-Key"); hdr == "" && key != "" {
 		hdr = "token " + key
 	}
-	challenge := http.Header{"Www-Authenticate": {`Basic realm="Wharf"`}}
 	c, err := auth.ParseAuthorization(hdr)
 	if err != nil {
-		return auth.Principal{}, &httpError{status: http.StatusUnauthorized, msg: "invalid credentials", header: challenge}
+		return auth.Principal{}, &httpError{status: http.StatusUnauthorized, msg: "invalid credentials"}
 	}
 	who, err := h.opt.Auth.Authenticate(r.Context(), c)
 	if errs.Is(err, errs.Unauthenticated) {
-		return auth.Principal{}, &httpError{status: http.StatusUnauthorized, msg: "invalid credentials", header: challenge}
+		return auth.Principal{}, &httpError{status: http.StatusUnauthorized, msg: "invalid credentials"}
 	} else if err != nil {
 		return auth.Principal{}, err
 	}
 	httpx.SetUser(r, who.Name)
 	if who.Anonymous() && !h.opt.Public {
-		return who, &httpError{status: http.StatusUnauthorized, msg: "sign in to generate packages", header: challenge}
+		return who, &httpError{status: http.StatusUnauthorized, msg: "sign in to generate packages"}
 	}
 	return who, nil
 }
 
 // writeError answers err as {"error": "…"} (with "detail" for a refused
-// from field); the one place an error becomes a status.
+// from field); the one place an error becomes a status. A 401 carries the
+// Basic challenge.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	he := h.classify(r, err)
 	for k, vs := range he.header {
 		w.Header()[k] = vs
+	}
+	if he.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Wharf"`)
 	}
 	out := map[string]string{"error": he.msg}
 	if he.detail != "" {
