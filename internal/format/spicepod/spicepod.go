@@ -12,17 +12,6 @@ import (
 	"wharf/internal/errs"
 )
 
-// sections are the component lists Spice follows references in, in the
-// order it packages them, with the kind that names their files.
-var sections = []struct{ key, kind string }{
-	{"catalogs", "catalog"},
-	{"datasets", "dataset"},
-	{"views", "view"},
-	{"models", "model"},
-	{"embeddings", "embeddings"},
-	{"tools", "tool"},
-}
-
 // manifest is what Parse reads of a spicepod; every other key is kept in
 // the bytes and ignored here.
 type manifest struct {
@@ -38,20 +27,23 @@ type manifest struct {
 	Tools        []component `yaml:"tools"`
 }
 
-func (m *manifest) section(key string) []component {
-	switch key {
-	case "catalogs":
-		return m.Catalogs
-	case "datasets":
-		return m.Datasets
-	case "views":
-		return m.Views
-	case "models":
-		return m.Models
-	case "embeddings":
-		return m.Embeddings
+// section is a component list with the kind that names its files.
+type section struct {
+	key, kind string
+	items     []component
+}
+
+// sections returns the component lists Spice follows references in, in
+// the order it packages them.
+func (m *manifest) sections() []section {
+	return []section{
+		{"catalogs", "catalog", m.Catalogs},
+		{"datasets", "dataset", m.Datasets},
+		{"views", "view", m.Views},
+		{"models", "model", m.Models},
+		{"embeddings", "embeddings", m.Embeddings},
+		{"tools", "tool", m.Tools},
 	}
-	return m.Tools
 }
 
 // component is one item of a component list, inline or a reference: an
@@ -114,8 +106,8 @@ func Parse(data []byte) (*Spicepod, error) {
 			p.deps = append(p.deps, d)
 		}
 	}
-	for _, s := range sections {
-		for i, c := range m.section(s.key) {
+	for _, s := range m.sections() {
+		for i, c := range s.items {
 			l, err := c.links(s.kind)
 			if err != nil {
 				return nil, invalid("%s[%d].%v", s.key, i, err)
