@@ -2,6 +2,7 @@ package spicepod
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,7 +20,7 @@ func CheckPath(p string) error {
 	case p == "":
 		return errors.New("is empty")
 	case len(p) > maxPathLen:
-		return errors.New("is longer than 1024 bytes")
+		return fmt.Errorf("is longer than %d bytes", maxPathLen)
 	case !utf8.ValidString(p):
 		return errors.New("is not valid UTF-8")
 	case strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):

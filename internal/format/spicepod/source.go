@@ -1,6 +1,7 @@
 package spicepod
 
 import (
+	"fmt"
 	"strings"
 
 	"wharf/internal/errs"
@@ -56,7 +57,7 @@ func badSource(detail string) error { return &SourceError{Detail: detail} }
 // Errors: *SourceError.
 func ParseSource(from string) (Source, error) {
 	if len(from) > maxSourceLen {
-		return Source{}, badSource("longer than 2048 bytes")
+		return Source{}, badSource(fmt.Sprintf("longer than %d bytes", maxSourceLen))
 	}
 	rest, ok := strings.CutPrefix(from, sourcePrefix)
 	if !ok {
