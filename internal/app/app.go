@@ -40,45 +40,42 @@ type App struct {
 
 // New opens the stores named by cfg, running metadata migrations, and
 // builds the services. cfg must be resolved and valid. Close releases it.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
 	a := &App{cfg: cfg, log: log, metrics: httpx.NewMetrics()}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	var err error
 	if a.meta, err = openMeta(ctx, cfg); err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			a.meta.Close()
+		}
+	}()
 	if a.blobs, err = fs.New(cfg.Blob.FS.Root, fs.Options{Fsync: cfg.Blob.FS.Fsync}); err != nil {
-		a.meta.Close()
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
 	a.Artifacts, err = artifact.New(a.meta, a.blobs, formats(), artifact.Options{OnCreateRepo: auth.OnCreateRepo})
 	if err != nil {
-		a.meta.Close()
 		return nil, err
 	}
 	key, err := auth.LoadOrCreateKey(cfg.Auth.JWTKeyFile)
 	if err != nil {
-		a.meta.Close()
 		return nil, fmt.Errorf("token signing key: %w", err)
 	}
 	if a.signer, err = auth.NewSigner(key, "wharf", cfg.Auth.TokenTTL); err != nil {
-		a.meta.Close()
 		return nil, err
 	}
 	secretKey, err := auth.LoadOrCreateKey(cfg.Auth.SecretKeyFile)
 	if err != nil {
-		a.meta.Close()
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
 	sealer, err := auth.NewSealer(secretKey)
 	if err != nil {
-		a.meta.Close()
 		return nil, err
 	}
 	if a.Accounts, err = auth.NewService(a.meta, a.signer, sealer); err != nil {
-		a.meta.Close()
 		return nil, err
 	}
 	a.authz = auth.NewAuthorizer(a.meta, cfg.Auth.UserCacheTTL)
@@ -133,7 +130,7 @@ func formats() []artifact.Format {
 // periods, after forgetting generated packages past their cache lifetime.
 func (a *App) CollectGarbage(ctx context.Context) (artifact.GCStats, error) {
 	if _, err := a.generator.Prune(ctx); err != nil {
-		a.log.Warn("pruning generated packages", "err", err)
+		a.log.WarnContext(ctx, "pruning generated packages", "err", err)
 	}
 	st, err := a.Artifacts.CollectGarbage(ctx, artifact.GCOptions{Grace: a.cfg.GC.GracePeriod, UploadTTL: a.cfg.GC.UploadTTL})
 	result := "ok"

@@ -10,6 +10,19 @@ import (
 	"wharf/internal/errs"
 )
 
+// pushUnreferenced stores data as a blob through p, unlinks it from
+// repository repoID and moves gc's clock past the grace period, so that
+// a collection by gc finds the blob unreferenced; it returns the digest.
+func pushUnreferenced(t *testing.T, p, gc *env, repoID int64, data []byte) string {
+	t.Helper()
+	d := p.push(t, repoID, data)
+	if err := p.svc.UnlinkBlob(t.Context(), repoID, d); err != nil {
+		t.Fatal(err)
+	}
+	gc.clock.Advance(time.Minute)
+	return d
+}
+
 // TestCollectGarbageRacingRepush collects a blob in one process while
 // another pushes it again, holding the collection between deleting the
 // blob's record and its content: the push must not be acknowledged
@@ -21,11 +34,7 @@ func TestCollectGarbageRacingRepush(t *testing.T) {
 	ctx := t.Context()
 	repo := pusher.repo(t, "oci", "alice/racing")
 	data := []byte("a layer collected and pushed again")
-	d := pusher.push(t, repo.ID, data)
-	if err := pusher.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
-		t.Fatal(err)
-	}
-	gc.clock.Advance(time.Minute)
+	d := pushUnreferenced(t, pusher, gc, repo.ID, data)
 
 	deleting, release := make(chan struct{}), make(chan struct{})
 	signal := once(deleting)
@@ -83,11 +92,7 @@ func TestCommitSpanningCollection(t *testing.T) {
 	ctx := t.Context()
 	repo := late.repo(t, "oci", "alice/spanning")
 	data := []byte("a layer whose commit spans a collection")
-	d := late.push(t, repo.ID, data)
-	if err := late.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
-		t.Fatal(err)
-	}
-	gc.clock.Advance(time.Minute)
+	d := pushUnreferenced(t, late, gc, repo.ID, data)
 
 	lateHeld, lateGo := hold(&hooks[1].afterCommit)
 	lateDone := async(func() error {
@@ -134,11 +139,7 @@ func TestCommitSpanningCollectionAlone(t *testing.T) {
 	ctx := t.Context()
 	repo := late.repo(t, "oci", "alice/spanning")
 	data := []byte("a layer whose commit spans a collection")
-	d := late.push(t, repo.ID, data)
-	if err := late.svc.UnlinkBlob(ctx, repo.ID, d); err != nil {
-		t.Fatal(err)
-	}
-	gc.clock.Advance(time.Minute)
+	d := pushUnreferenced(t, late, gc, repo.ID, data)
 	held, resume := hold(&hooks[1].afterCommit)
 	done := async(func() error {
 		_, err := late.svc.PutBlob(ctx, repo.ID, d, bytes.NewReader(data))

@@ -101,13 +101,12 @@ func (h *Handler) catalog(w http.ResponseWriter, r *http.Request, req *request) 
 		}
 		// A superuser reads everything; anyone else only what the store's
 		// visibility rules let them see, each confirmed by the authorizer.
-		list := func() ([]meta.Repository, error) {
-			return h.opt.Artifacts.ListReadableRepos(r.Context(), who.UserID, RepoType, p, can)
-		}
+		var repos []meta.Repository
 		if who.Superuser {
-			list = func() ([]meta.Repository, error) { return h.opt.Artifacts.ListRepos(r.Context(), RepoType, p, can) }
+			repos, err = h.opt.Artifacts.ListRepos(r.Context(), RepoType, p, can)
+		} else {
+			repos, err = h.opt.Artifacts.ListReadableRepos(r.Context(), who.UserID, RepoType, p, can)
 		}
-		repos, err := list()
 		if err != nil {
 			return err
 		}

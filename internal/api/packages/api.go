@@ -69,6 +69,9 @@ func parseAPIPath(r *http.Request) (apiPath, bool) {
 	return p, true
 }
 
+// pkg is the generic front's path of the package version p names.
+func (p apiPath) pkg() path { return path{owner: p.owner, name: p.name, version: p.version} }
+
 // ServeHTTP routes a request under /api/v1/packages/.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := a.serve(w, r); err != nil {
@@ -83,7 +86,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	var (
 		act  auth.Action
-		fn   func(http.ResponseWriter, *http.Request, apiPath, auth.Principal) error
+		fn   func(http.ResponseWriter, *http.Request, apiPath, auth.Principal, meta.Namespace) error
 		name string
 	)
 	switch {
@@ -105,21 +108,20 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusMethodNotAllowed, "method not allowed")
 	}
 	httpx.SetRoute(r, name)
-	gp := path{owner: p.owner, name: p.name, version: p.version}
-	httpx.SetRepo(r, gp.repoName())
-	if p.typ != generic.RepoType {
-		// Only generic packages exist; still answer bad credentials and
-		// unknown owners first.
-		if _, _, err := a.h.caller(r, p.owner); err != nil {
-			return err
-		}
-		return errNoPackage
-	}
-	who, err := a.h.authorize(r, gp, act)
+	httpx.SetRepo(r, p.pkg().repoName())
+	// Bad credentials and unknown owners are answered first, also for
+	// types other than generic, of which no package exists.
+	who, ns, err := a.h.caller(r, p.owner)
 	if err != nil {
 		return err
 	}
-	return fn(w, r, p, who)
+	if p.typ != generic.RepoType {
+		return errNoPackage
+	}
+	if err := a.h.allow(r.Context(), who, ns, p.pkg(), act); err != nil {
+		return err
+	}
+	return fn(w, r, p, who, ns)
 }
 
 // writeError answers an error as Gitea's API does: a JSON object with a
@@ -258,17 +260,11 @@ func (a *API) owner(r *http.Request, who auth.Principal, ns meta.Namespace) (*ap
 }
 
 // get answers GET /api/v1/packages/{owner}/{type}/{name}/{version}.
-func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Principal) error {
-	ctx := r.Context()
-	gp := path{owner: p.owner, name: p.name, version: p.version}
-	v, err := a.h.opt.Artifacts.OwnerVersion(ctx, generic.RepoType, gp.repoName(), p.version)
+func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Principal, ns meta.Namespace) error {
+	v, err := a.h.opt.Artifacts.OwnerVersion(r.Context(), generic.RepoType, p.pkg().repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
 		return errNoPackage
 	} else if err != nil {
-		return err
-	}
-	ns, err := a.h.opt.Artifacts.Namespace(ctx, p.owner)
-	if err != nil {
 		return err
 	}
 	owner, err := a.owner(r, who, ns)
@@ -280,10 +276,9 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, p apiPath, who auth.Pr
 }
 
 // listFiles answers GET /api/v1/packages/{owner}/{type}/{name}/{version}/files.
-func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal) error {
+func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal, _ meta.Namespace) error {
 	ctx := r.Context()
-	gp := path{owner: p.owner, name: p.name, version: p.version}
-	v, err := a.h.opt.Artifacts.NamedVersion(ctx, generic.RepoType, gp.repoName(), p.version)
+	v, err := a.h.opt.Artifacts.NamedVersion(ctx, generic.RepoType, p.pkg().repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
 		return errNoPackage
 	} else if err != nil {
@@ -302,9 +297,8 @@ func (a *API) listFiles(w http.ResponseWriter, r *http.Request, p apiPath, _ aut
 }
 
 // delete answers DELETE /api/v1/packages/{owner}/{type}/{name}/{version}.
-func (a *API) delete(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal) error {
-	gp := path{owner: p.owner, name: p.name, version: p.version}
-	err := a.h.opt.Artifacts.DeleteNamedVersion(r.Context(), generic.RepoType, gp.repoName(), p.version)
+func (a *API) delete(w http.ResponseWriter, r *http.Request, p apiPath, _ auth.Principal, _ meta.Namespace) error {
+	err := a.h.opt.Artifacts.DeleteNamedVersion(r.Context(), generic.RepoType, p.pkg().repoName(), p.version)
 	if errs.Is(err, errs.NotFound) {
 		return errNoPackage
 	} else if err != nil {
