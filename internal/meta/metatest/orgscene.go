@@ -33,7 +33,6 @@ type org struct {
 	users map[string]meta.User
 	repos map[string]meta.Repository
 	teams map[string]meta.Team
-	order []string // repository names in ID order
 }
 
 func newOrg(t *testing.T, s meta.Store) *org {
@@ -70,7 +69,6 @@ func newOrg(t *testing.T, s meta.Store) *org {
 		repo := meta.Repository{NamespaceID: o.ns[r.ns].ID, Type: "oci", Name: r.name, Public: r.public}
 		o.ok(s.CreateRepo(o.ctx, &repo))
 		o.repos[r.name] = repo
-		o.order = append(o.order, r.name)
 	}
 	gen := meta.Repository{NamespaceID: o.ns["alice"].ID, Type: "generic", Name: "alice/gen"}
 	o.ok(s.CreateRepo(o.ctx, &gen))
