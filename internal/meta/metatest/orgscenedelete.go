@@ -50,7 +50,7 @@ func orgSceneDeleteNamespace(t *testing.T, f *fixture) {
 	wantKind("robot", err, errs.NotFound)
 	_, err = o.s.GetTeamByID(o.ctx, tm.ID)
 	wantKind("team", err, errs.NotFound)
-	_, err = o.s.GetAppByID(o.ctx, app.ID)
+	_, err = o.s.GetApp(o.ctx, app.ClientID)
 	wantKind("app", err, errs.NotFound)
 	_, err = o.s.GetTokenByHash(o.ctx, "oauth")
 	wantKind("app token", err, errs.NotFound)

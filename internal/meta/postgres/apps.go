@@ -64,12 +64,6 @@ func (q *queries) GetApp(ctx context.Context, clientID string) (meta.App, error)
 	return a, wrap("get application", missing(err, "application not found"))
 }
 
-// GetAppByID implements meta.Apps.
-func (q *queries) GetAppByID(ctx context.Context, id int64) (meta.App, error) {
-	a, err := scanApp(q.db.QueryRow(ctx, `SELECT `+appCols+` FROM apps WHERE id = $1`, id))
-	return a, wrap("get application", missing(err, "application not found"))
-}
-
 // ListApps implements meta.Apps.
 func (q *queries) ListApps(ctx context.Context, namespaceID int64) ([]meta.App, error) {
 	as, err := list(ctx, q.db, scanApp, `SELECT `+appCols+` FROM apps WHERE namespace_id = $1 ORDER BY id`, namespaceID)
