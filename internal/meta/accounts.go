@@ -291,8 +291,6 @@ type Apps interface {
 	CreateApp(ctx context.Context, a *App) error
 	// GetApp returns the application with a client ID.
 	GetApp(ctx context.Context, clientID string) (App, error)
-	// GetAppByID returns the application with id.
-	GetAppByID(ctx context.Context, id int64) (App, error)
 	// ListApps returns a namespace's applications, oldest first.
 	ListApps(ctx context.Context, namespaceID int64) ([]App, error)
 	// UpdateApp stores every field of a but ID, NamespaceID, ClientID and

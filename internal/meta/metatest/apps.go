@@ -24,20 +24,15 @@ func appTests() []test {
 			got, err := f.s.GetApp(f.ctx, "Client-1")
 			f.ok(err)
 			wantEqual(t, "GetApp", got, a)
-			got, err = f.s.GetAppByID(f.ctx, a.ID)
-			f.ok(err)
-			wantEqual(t, "GetAppByID", got, a)
 		}},
 		{"Errors", func(t *testing.T, f *fixture) {
 			acme := f.org("acme", false)
 			other := f.org("other", false)
-			a := f.app(acme.ID, "client")
+			f.app(acme.ID, "client")
 			dup := meta.App{NamespaceID: other.ID, ClientID: "client", SealedSecret: []byte("s"), Name: "dup"}
 			wantKind(t, "CreateApp(taken client ID)", f.s.CreateApp(f.ctx, &dup), errs.Exists)
 			_, err := f.s.GetApp(f.ctx, "other")
 			wantKind(t, "GetApp(missing)", err, errs.NotFound)
-			_, err = f.s.GetAppByID(f.ctx, a.ID+1000)
-			wantKind(t, "GetAppByID(missing)", err, errs.NotFound)
 			list, err := f.s.ListApps(f.ctx, other.ID)
 			f.ok(err)
 			if len(list) != 0 {
@@ -93,9 +88,7 @@ func appTests() []test {
 
 			f.ok(f.s.DeleteApp(f.ctx, a.ID))
 
-			_, err := f.s.GetAppByID(f.ctx, a.ID)
-			wantKind(t, "GetAppByID", err, errs.NotFound)
-			_, err = f.s.GetApp(f.ctx, "client")
+			_, err := f.s.GetApp(f.ctx, "client")
 			wantKind(t, "GetApp", err, errs.NotFound)
 			_, err = f.s.GetTokenByHash(f.ctx, issued.Hash)
 			wantKind(t, "token the application issued", err, errs.NotFound)

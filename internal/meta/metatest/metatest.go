@@ -66,6 +66,7 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Members", memberTests()},
 		{"Races", raceTests()},
 		{"Generated", generatedTests()},
+		{"OrgScene", orgSceneTests()},
 		{"Tx", txTests()},
 	}
 	for _, g := range groups {

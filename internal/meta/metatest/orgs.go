@@ -189,8 +189,6 @@ func testDeleteOrg(t *testing.T, f *fixture) {
 	if len(protos) != 0 {
 		t.Errorf("ListPrototypes = %v, want none", protos)
 	}
-	_, err = f.s.GetAppByID(f.ctx, app.ID)
-	wantKind(t, "GetAppByID", err, errs.NotFound)
 	_, err = f.s.GetApp(f.ctx, app.ClientID)
 	wantKind(t, "GetApp", err, errs.NotFound)
 	_, err = f.s.GetTokenByHash(f.ctx, oauth.Hash)

@@ -112,6 +112,7 @@ func txTests() []test {
 				t.Errorf("membership outlived the rollback: %+v", members)
 			}
 		}},
+		{"ContinuesAfterOrgRefusals", refusalsKeepTransaction},
 		{"ContinuesAfterError", func(t *testing.T, f *fixture) {
 			f.namespace("taken")
 			u := f.user("user")

@@ -24,15 +24,6 @@ func scanApp(s pgx.Row) (meta.App, error) {
 	return a, nil
 }
 
-// checkApp returns errs.Invalid for an application without a name or a
-// sealed secret.
-func checkApp(a *meta.App) error {
-	if a.Name == "" || len(a.SealedSecret) == 0 {
-		return errs.E(errs.Invalid, "application name or secret is empty")
-	}
-	return nil
-}
-
 // CreateApp implements meta.Apps. Errors beyond the interface's:
 // errs.NotFound for a missing namespace; errs.Invalid for an empty client
 // ID, name or secret.
@@ -40,7 +31,7 @@ func (q *queries) CreateApp(ctx context.Context, a *meta.App) error {
 	if a.ClientID == "" {
 		return errs.E(errs.Invalid, "application client ID is empty")
 	}
-	if err := checkApp(a); err != nil {
+	if err := meta.CheckApp(a); err != nil {
 		return err
 	}
 	created := now()
@@ -73,12 +64,6 @@ func (q *queries) GetApp(ctx context.Context, clientID string) (meta.App, error)
 	return a, wrap("get application", missing(err, "application not found"))
 }
 
-// GetAppByID implements meta.Apps.
-func (q *queries) GetAppByID(ctx context.Context, id int64) (meta.App, error) {
-	a, err := scanApp(q.db.QueryRow(ctx, `SELECT `+appCols+` FROM apps WHERE id = $1`, id))
-	return a, wrap("get application", missing(err, "application not found"))
-}
-
 // ListApps implements meta.Apps.
 func (q *queries) ListApps(ctx context.Context, namespaceID int64) ([]meta.App, error) {
 	as, err := list(ctx, q.db, scanApp, `SELECT `+appCols+` FROM apps WHERE namespace_id = $1 ORDER BY id`, namespaceID)
@@ -88,7 +73,7 @@ func (q *queries) ListApps(ctx context.Context, namespaceID int64) ([]meta.App, 
 // UpdateApp implements meta.Apps. Errors beyond the interface's:
 // errs.Invalid for an empty name or secret.
 func (q *queries) UpdateApp(ctx context.Context, a meta.App) error {
-	if err := checkApp(&a); err != nil {
+	if err := meta.CheckApp(&a); err != nil {
 		return err
 	}
 	tag, err := q.db.Exec(ctx, `UPDATE apps SET sealed_secret = $1, name = $2, description = $3,

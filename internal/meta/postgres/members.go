@@ -22,20 +22,11 @@ func scanMember(s pgx.Row) (meta.Member, error) {
 	return m, nil
 }
 
-// checkMemberRole returns errs.Invalid unless role is a member role.
-func checkMemberRole(role string) error {
-	switch role {
-	case meta.MemberReadOnly, meta.MemberMember, meta.MemberMaintainer, meta.MemberAdministrator, meta.MemberOwner:
-		return nil
-	}
-	return errs.E(errs.Invalid, "unknown member role %q", role)
-}
-
 // PutMember implements meta.Members. A new membership gets the current
 // time; a changed one keeps the time it was made. Missing parents are
 // found without a failing statement, which would abort a transaction.
 func (q *queries) PutMember(ctx context.Context, m *meta.Member) error {
-	if err := checkMemberRole(m.Role); err != nil {
+	if err := meta.CheckMemberRole(m.Role); err != nil {
 		return err
 	}
 	var created time.Time

@@ -27,22 +27,13 @@ func scanTeam(s pgx.Row) (meta.Team, error) {
 	return t, nil
 }
 
-// checkTeamRole returns errs.Invalid unless role is a team role.
-func checkTeamRole(role string) error {
-	switch role {
-	case meta.TeamMember, meta.TeamCreator, meta.TeamAdmin:
-		return nil
-	}
-	return errs.E(errs.Invalid, "unknown team role %q", role)
-}
-
 // CreateTeam implements meta.Teams. Errors beyond the interface's:
 // errs.Invalid for an empty name or an unknown role.
 func (q *queries) CreateTeam(ctx context.Context, t *meta.Team) error {
 	if t.Name == "" {
 		return errs.E(errs.Invalid, "team name is empty")
 	}
-	if err := checkTeamRole(t.Role); err != nil {
+	if err := meta.CheckTeamRole(t.Role); err != nil {
 		return err
 	}
 	created := now()
@@ -90,7 +81,7 @@ func (q *queries) ListTeams(ctx context.Context, namespaceID int64) ([]meta.Team
 // UpdateTeam implements meta.Teams. Errors beyond the interface's:
 // errs.Invalid for an unknown role.
 func (q *queries) UpdateTeam(ctx context.Context, t meta.Team) error {
-	if err := checkTeamRole(t.Role); err != nil {
+	if err := meta.CheckTeamRole(t.Role); err != nil {
 		return err
 	}
 	tag, err := q.db.Exec(ctx, `UPDATE teams SET description = $1, role = $2 WHERE id = $3`,

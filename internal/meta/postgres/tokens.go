@@ -36,17 +36,6 @@ func scanToken(s pgx.Row) (meta.Token, error) {
 	return t, nil
 }
 
-// tokenKind checks a token's kind and returns it, meta.TokenAPI for "".
-func tokenKind(kind string) (string, error) {
-	switch kind {
-	case "":
-		return meta.TokenAPI, nil
-	case meta.TokenAPI, meta.TokenApp, meta.TokenOAuth:
-		return kind, nil
-	}
-	return "", errs.E(errs.Invalid, "unknown token kind %q", kind)
-}
-
 // CreateToken implements meta.Tokens. Expires and LastUsed are stored to
 // the microsecond in UTC and t is updated to match; an empty Kind is
 // stored, and set in t, as meta.TokenAPI. Errors beyond the interface's:
@@ -56,7 +45,7 @@ func (q *queries) CreateToken(ctx context.Context, t *meta.Token) error {
 	if t.Hash == "" {
 		return errs.E(errs.Invalid, "token hash is empty")
 	}
-	kind, err := tokenKind(t.Kind)
+	kind, err := meta.CheckTokenKind(t.Kind)
 	if err != nil {
 		return err
 	}

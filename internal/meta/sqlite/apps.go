@@ -22,15 +22,6 @@ func scanApp(s scanner) (meta.App, error) {
 	return a, nil
 }
 
-// checkApp returns errs.Invalid for an application without a name or a
-// sealed secret.
-func checkApp(a *meta.App) error {
-	if a.Name == "" || len(a.SealedSecret) == 0 {
-		return errs.E(errs.Invalid, "application name or secret is empty")
-	}
-	return nil
-}
-
 // CreateApp implements meta.Apps. Errors beyond the interface's:
 // errs.NotFound for a missing namespace; errs.Invalid for an empty client
 // ID, name or secret.
@@ -38,7 +29,7 @@ func (q *queries) CreateApp(ctx context.Context, a *meta.App) error {
 	if a.ClientID == "" {
 		return errs.E(errs.Invalid, "application client ID is empty")
 	}
-	if err := checkApp(a); err != nil {
+	if err := meta.CheckApp(a); err != nil {
 		return err
 	}
 	created := now()
@@ -65,12 +56,6 @@ func (q *queries) GetApp(ctx context.Context, clientID string) (meta.App, error)
 	return a, wrap("get application", missing(err, "application not found"))
 }
 
-// GetAppByID implements meta.Apps.
-func (q *queries) GetAppByID(ctx context.Context, id int64) (meta.App, error) {
-	a, err := scanApp(q.rd.QueryRowContext(ctx, `SELECT `+appCols+` FROM apps WHERE id = ?`, id))
-	return a, wrap("get application", missing(err, "application not found"))
-}
-
 // ListApps implements meta.Apps.
 func (q *queries) ListApps(ctx context.Context, namespaceID int64) ([]meta.App, error) {
 	as, err := list(ctx, q.rd, scanApp,
@@ -81,7 +66,7 @@ func (q *queries) ListApps(ctx context.Context, namespaceID int64) ([]meta.App, 
 // UpdateApp implements meta.Apps. Errors beyond the interface's:
 // errs.Invalid for an empty name or secret.
 func (q *queries) UpdateApp(ctx context.Context, a meta.App) error {
-	if err := checkApp(&a); err != nil {
+	if err := meta.CheckApp(&a); err != nil {
 		return err
 	}
 	res, err := q.wr.ExecContext(ctx, `UPDATE apps SET sealed_secret = ?, name = ?, description = ?,

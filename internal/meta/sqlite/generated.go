@@ -20,18 +20,9 @@ func scanGenerated(s scanner) (meta.GeneratedPackage, error) {
 	return g, nil
 }
 
-// validGenerated checks what PutGenerated documents as errs.Invalid.
-func validGenerated(g *meta.GeneratedPackage) error {
-	k := g.GeneratedKey
-	if k.Source == "" || k.Ref == "" || k.Path == "" || k.Variant == "" || g.Digest == "" || g.Size < 0 {
-		return errs.E(errs.Invalid, "generated package key, digest or size is missing")
-	}
-	return nil
-}
-
 // PutGenerated implements meta.GeneratedPackages.
 func (q *queries) PutGenerated(ctx context.Context, g *meta.GeneratedPackage) error {
-	if err := validGenerated(g); err != nil {
+	if err := meta.CheckGenerated(g); err != nil {
 		return err
 	}
 	at := now()

@@ -34,32 +34,14 @@ func scanPermission(s scanner) (meta.Permission, error) {
 	return p, nil
 }
 
-// checkRole returns errs.Invalid unless role is a repository role.
-func checkRole(role string) error {
-	switch role {
-	case meta.RoleRead, meta.RoleWrite, meta.RoleAdmin:
-		return nil
-	}
-	return errs.E(errs.Invalid, "unknown repository role %q", role)
-}
-
-// checkGrantee returns errs.Invalid unless exactly one of a user and a
-// team is given.
-func checkGrantee(userID, teamID int64) error {
-	if (userID == 0) == (teamID == 0) {
-		return errs.E(errs.Invalid, "a permission is a user's or a team's")
-	}
-	return nil
-}
-
 // PutPermission implements meta.Permissions. The permission keeps the
 // Created of its first grant. Errors beyond the interface's: errs.Invalid
 // for an unknown role or unless exactly one of UserID and TeamID is set.
 func (q *queries) PutPermission(ctx context.Context, p meta.Permission) error {
-	if err := checkRole(p.Role); err != nil {
+	if err := meta.CheckRepoRole(p.Role); err != nil {
 		return err
 	}
-	if err := checkGrantee(p.UserID, p.TeamID); err != nil {
+	if err := meta.CheckGrantee(p.UserID, p.TeamID); err != nil {
 		return err
 	}
 	target := `(repo_id, user_id) WHERE user_id IS NOT NULL`
@@ -79,7 +61,7 @@ func (q *queries) PutPermission(ctx context.Context, p meta.Permission) error {
 // interface's: errs.Invalid unless exactly one of userID and teamID is
 // set.
 func (q *queries) DeletePermission(ctx context.Context, repoID, userID, teamID int64) error {
-	if err := checkGrantee(userID, teamID); err != nil {
+	if err := meta.CheckGrantee(userID, teamID); err != nil {
 		return err
 	}
 	query := `DELETE FROM permissions WHERE repo_id = ? AND user_id = ?`

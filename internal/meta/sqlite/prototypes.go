@@ -31,10 +31,10 @@ func (q *queries) CreatePrototype(ctx context.Context, p *meta.Prototype) error 
 	if p.UUID == "" {
 		return errs.E(errs.Invalid, "prototype UUID is empty")
 	}
-	if err := checkRole(p.Role); err != nil {
+	if err := meta.CheckRepoRole(p.Role); err != nil {
 		return err
 	}
-	if err := checkGrantee(p.DelegateUserID, p.DelegateTeamID); err != nil {
+	if err := meta.CheckGrantee(p.DelegateUserID, p.DelegateTeamID); err != nil {
 		return err
 	}
 	created := now()
@@ -72,7 +72,7 @@ func (q *queries) ListPrototypes(ctx context.Context, namespaceID int64) ([]meta
 // UpdatePrototype implements meta.Prototypes. Errors beyond the
 // interface's: errs.Invalid for an unknown role.
 func (q *queries) UpdatePrototype(ctx context.Context, p meta.Prototype) error {
-	if err := checkRole(p.Role); err != nil {
+	if err := meta.CheckRepoRole(p.Role); err != nil {
 		return err
 	}
 	res, err := q.wr.ExecContext(ctx, `UPDATE prototypes SET role = ? WHERE id = ?`, p.Role, p.ID)
