@@ -5,7 +5,6 @@ import (
 
 	"wharf/internal/audit"
 	"wharf/internal/auth"
-	"wharf/internal/errs"
 	"wharf/internal/meta"
 )
 
@@ -170,9 +169,6 @@ func (h *Handler) transitivePermissions(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	roles, err := h.opt.Accounts.RepoUserRoles(r.Context(), a.repo, a.ns, c.vars["username"])
-	if errs.Is(err, errs.NotFound) {
-		return notFound()
-	}
 	if err != nil {
 		return err
 	}
