@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
@@ -203,8 +202,5 @@ func newUUID() string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return strings.Join([]string{
-		fmt.Sprintf("%x", b[0:4]), fmt.Sprintf("%x", b[4:6]), fmt.Sprintf("%x", b[6:8]),
-		fmt.Sprintf("%x", b[8:10]), fmt.Sprintf("%x", b[10:16]),
-	}, "-")
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
