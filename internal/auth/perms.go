@@ -15,8 +15,8 @@ import (
 // Errors: errs.Invalid for a bad role ("Invalid role"), an unknown user
 // ("Invalid username: x"), the namespace owner or a foreign robot.
 func (s *Service) SetUserPermission(ctx context.Context, repo meta.Repository, ns meta.Namespace, name, role string) (meta.Permission, meta.User, error) {
-	if !ValidRole(role) {
-		return meta.Permission{}, meta.User{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", role)
+	if err := checkRole(role); err != nil {
+		return meta.Permission{}, meta.User{}, err
 	}
 	u, err := s.permissionUser(ctx, ns, name)
 	if err != nil {
@@ -66,8 +66,8 @@ func (s *Service) DeleteUserPermission(ctx context.Context, repo meta.Repository
 // on it. Errors: errs.Invalid for a bad role or an unknown team ("No team
 // x in organization y").
 func (s *Service) SetTeamPermission(ctx context.Context, repo meta.Repository, ns meta.Namespace, team, role string) (meta.Team, error) {
-	if !ValidRole(role) {
-		return meta.Team{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", role)
+	if err := checkRole(role); err != nil {
+		return meta.Team{}, err
 	}
 	t, err := s.permissionTeam(ctx, ns, team)
 	if err != nil {
@@ -162,8 +162,8 @@ type PrototypeRequest struct {
 // activating user"), a missing or unknown delegate ("Missing delegate
 // user or team").
 func (s *Service) CreatePrototype(ctx context.Context, req PrototypeRequest) (meta.Prototype, error) {
-	if !ValidRole(req.Role) {
-		return meta.Prototype{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", req.Role)
+	if err := checkRole(req.Role); err != nil {
+		return meta.Prototype{}, err
 	}
 	p := meta.Prototype{NamespaceID: req.Org.ID, Role: req.Role}
 	if req.ActivatingUser != "" {
