@@ -211,7 +211,8 @@ func (a *Authorizer) memberRepoRole(ctx context.Context, u *meta.User, ns meta.N
 }
 
 // canCreate reports whether a user may create repositories in an
-// organisation: through a team with the creator or admin role.
+// organisation: through a team with the creator or admin role, or a
+// direct membership that makes them a creator (memberNamespaceRoles).
 func (a *Authorizer) canCreate(ctx context.Context, p Principal, u *meta.User, ns meta.Namespace) (bool, error) {
 	if u == nil || ns.Kind != meta.KindOrg || (p.Caps != nil && !p.Caps.Create && !p.Caps.OrgAdmin) {
 		return false, nil
@@ -226,7 +227,7 @@ func (a *Authorizer) canCreate(ctx context.Context, p Principal, u *meta.User, n
 		}
 	}
 	m, err := a.member(ctx, u, ns)
-	return memberRanks[m] >= memberRanks[meta.MemberMember], err
+	return memberNamespaceRoles[m] >= CreatorRole, err
 }
 
 // member returns a user's direct member role in an organisation, or ""
@@ -240,12 +241,6 @@ func (a *Authorizer) member(ctx context.Context, u *meta.User, ns meta.Namespace
 		return "", fmt.Errorf("authorize %s: %w", ns.Name, err)
 	}
 	return m.Role, nil
-}
-
-// memberRanks orders the member roles; "" ranks lowest.
-var memberRanks = map[string]int{
-	meta.MemberReadOnly: 1, meta.MemberMember: 2, meta.MemberMaintainer: 3,
-	meta.MemberAdministrator: 4, meta.MemberOwner: 5,
 }
 
 // memberRepoRoles is the role a direct member has on every repository of

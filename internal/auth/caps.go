@@ -119,6 +119,15 @@ func RoleAllows(role string, act Action) bool {
 // ValidRole reports whether r is a repository role.
 func ValidRole(r string) bool { return roleRank(r) > 0 }
 
+// checkRole refuses a role that is not a repository role. Errors:
+// errs.Invalid.
+func checkRole(r string) error {
+	if !ValidRole(r) {
+		return errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", r)
+	}
+	return nil
+}
+
 // teamRank orders team roles; "" ranks lowest.
 func teamRank(r string) int {
 	switch r {

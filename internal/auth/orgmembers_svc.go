@@ -143,24 +143,24 @@ func (s *Service) FindOrgMember(ctx context.Context, org meta.Namespace, name st
 // have their own permissions on its repositories repos, in name order.
 func (s *Service) Collaborators(ctx context.Context, org meta.Namespace, repos []meta.Repository) ([]OrgMember, error) {
 	byName := map[string]*OrgMember{}
-	var checked []int64
+	inTeams := map[int64]bool{} // people found to be in a team of org
 	for _, r := range repos {
 		ps, err := s.store.ListRepoPermissions(ctx, r.ID)
 		if err != nil {
 			return nil, fmt.Errorf("permissions of %s: %w", r.Name, err)
 		}
 		for _, p := range ps {
-			if p.UserID == 0 || p.Robot || slices.Contains(checked, p.UserID) && byName[p.UserName] == nil {
+			if p.UserID == 0 || p.Robot || inTeams[p.UserID] {
 				continue
 			}
 			m := byName[p.UserName]
 			if m == nil {
-				checked = append(checked, p.UserID)
 				teams, err := s.UserTeams(ctx, p.UserID, org.ID)
 				if err != nil {
 					return nil, err
 				}
 				if len(teams) > 0 {
+					inTeams[p.UserID] = true
 					continue
 				}
 				u, err := s.store.GetUserByID(ctx, p.UserID)

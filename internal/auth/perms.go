@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
@@ -16,8 +15,8 @@ import (
 // Errors: errs.Invalid for a bad role ("Invalid role"), an unknown user
 // ("Invalid username: x"), the namespace owner or a foreign robot.
 func (s *Service) SetUserPermission(ctx context.Context, repo meta.Repository, ns meta.Namespace, name, role string) (meta.Permission, meta.User, error) {
-	if !ValidRole(role) {
-		return meta.Permission{}, meta.User{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", role)
+	if err := checkRole(role); err != nil {
+		return meta.Permission{}, meta.User{}, err
 	}
 	u, err := s.permissionUser(ctx, ns, name)
 	if err != nil {
@@ -67,8 +66,8 @@ func (s *Service) DeleteUserPermission(ctx context.Context, repo meta.Repository
 // on it. Errors: errs.Invalid for a bad role or an unknown team ("No team
 // x in organization y").
 func (s *Service) SetTeamPermission(ctx context.Context, repo meta.Repository, ns meta.Namespace, team, role string) (meta.Team, error) {
-	if !ValidRole(role) {
-		return meta.Team{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", role)
+	if err := checkRole(role); err != nil {
+		return meta.Team{}, err
 	}
 	t, err := s.permissionTeam(ctx, ns, team)
 	if err != nil {
@@ -163,8 +162,8 @@ type PrototypeRequest struct {
 // activating user"), a missing or unknown delegate ("Missing delegate
 // user or team").
 func (s *Service) CreatePrototype(ctx context.Context, req PrototypeRequest) (meta.Prototype, error) {
-	if !ValidRole(req.Role) {
-		return meta.Prototype{}, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", req.Role)
+	if err := checkRole(req.Role); err != nil {
+		return meta.Prototype{}, err
 	}
 	p := meta.Prototype{NamespaceID: req.Org.ID, Role: req.Role}
 	if req.ActivatingUser != "" {
@@ -203,8 +202,5 @@ func newUUID() string {
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return strings.Join([]string{
-		fmt.Sprintf("%x", b[0:4]), fmt.Sprintf("%x", b[4:6]), fmt.Sprintf("%x", b[6:8]),
-		fmt.Sprintf("%x", b[8:10]), fmt.Sprintf("%x", b[10:16]),
-	}, "-")
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

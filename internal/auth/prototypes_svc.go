@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"wharf/internal/errs"
 	"wharf/internal/meta"
 )
 
@@ -22,8 +21,8 @@ func (s *Service) ListPrototypes(ctx context.Context, org meta.Namespace) ([]met
 // permission and returns it before and after. Errors: errs.Invalid for a
 // bad role; errs.NotFound for an unknown id.
 func (s *Service) SetPrototypeRole(ctx context.Context, org meta.Namespace, id, role string) (before, after meta.Prototype, err error) {
-	if !ValidRole(role) {
-		return before, after, errs.E(errs.Invalid, "Invalid role %q: want read, write or admin", role)
+	if err := checkRole(role); err != nil {
+		return before, after, err
 	}
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
 		p, err := q.GetPrototype(ctx, org.ID, id)

@@ -165,16 +165,43 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 // "Missing JSON body"; malformed JSON or wrong types are 400
 // invalid_request naming the problem.
 func decodeBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := readBody(r)
 	if err != nil {
-		return requestError("could not read the request body")
+		return err
 	}
-	if len(body) > maxBody {
-		return messageError(http.StatusRequestEntityTooLarge, "request body is larger than 1 MiB")
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(body) == 0 {
 		return requestError("Missing JSON body")
 	}
+	return unmarshalBody(body, v)
+}
+
+// decodeOptionalBody is decodeBody for endpoints whose body may be left
+// out: an empty body leaves v as it is.
+func decodeOptionalBody(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil || len(body) == 0 {
+		return err
+	}
+	return unmarshalBody(body, v)
+}
+
+// readBody reads a request body of at most maxBody bytes, trimmed of
+// surrounding white space. Errors: 400 when it cannot be read, 413 when
+// it is larger.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, requestError("could not read the request body")
+	}
+	if len(body) > maxBody {
+		return nil, messageError(http.StatusRequestEntityTooLarge, "request body is larger than 1 MiB")
+	}
+	return bytes.TrimSpace(body), nil
+}
+
+// unmarshalBody decodes a JSON body into v; malformed JSON or wrong types
+// are 400 invalid_request naming the problem.
+func unmarshalBody(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
@@ -183,20 +210,6 @@ func decodeBody(r *http.Request, v any) error {
 		return requestError("malformed JSON body: " + err.Error())
 	}
 	return nil
-}
-
-// decodeOptionalBody is decodeBody for endpoints whose body may be left
-// out: an empty body leaves v as it is.
-func decodeOptionalBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return requestError("could not read the request body")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return decodeBody(r, v)
 }
 
 // truthy reads a boolean query parameter the way Quay does: anything but

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"wharf/internal/audit"
-	"wharf/internal/errs"
 )
 
 // listOrgMembers answers GET /organization/{orgname}/members: the people
@@ -51,9 +50,6 @@ func (h *Handler) removeOrgMember(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	name := c.vars["membername"]
 	left, err := h.opt.Accounts.RemoveOrgMember(r.Context(), ns, name)
-	if errs.Is(err, errs.NotFound) {
-		return notFound()
-	}
 	if err != nil {
 		return asMessage(err)
 	}

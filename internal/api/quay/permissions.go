@@ -5,7 +5,6 @@ import (
 
 	"wharf/internal/audit"
 	"wharf/internal/auth"
-	"wharf/internal/errs"
 	"wharf/internal/meta"
 )
 
@@ -108,13 +107,19 @@ func roleBody(r *http.Request) (string, error) {
 	if err := decodeBody(r, &b); err != nil {
 		return "", err
 	}
+	return checkRole(b.Role)
+}
+
+// checkRole answers the role a body named, or Quay's refusal when it named
+// none or one that is not a repository role.
+func checkRole(role *string) (string, error) {
 	switch {
-	case b.Role == nil:
+	case role == nil:
 		return "", requestError("'role' is a required property")
-	case !auth.ValidRole(*b.Role):
-		return "", requestError("'" + *b.Role + "' is not one of ['read', 'write', 'admin']")
+	case !auth.ValidRole(*role):
+		return "", requestError("'" + *role + "' is not one of ['read', 'write', 'admin']")
 	}
-	return *b.Role, nil
+	return *role, nil
 }
 
 // putUserPermission answers PUT …/permissions/user/{username}.
@@ -164,9 +169,6 @@ func (h *Handler) transitivePermissions(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	roles, err := h.opt.Accounts.RepoUserRoles(r.Context(), a.repo, a.ns, c.vars["username"])
-	if errs.Is(err, errs.NotFound) {
-		return notFound()
-	}
 	if err != nil {
 		return err
 	}

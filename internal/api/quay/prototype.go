@@ -154,11 +154,11 @@ func (h *Handler) createPrototype(w http.ResponseWriter, r *http.Request, c *cal
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
+	role, err := checkRole(body.Role)
+	if err != nil {
+		return err
+	}
 	switch {
-	case body.Role == nil:
-		return requestError("'role' is a required property")
-	case !auth.ValidRole(*body.Role):
-		return requestError("'" + *body.Role + "' is not one of ['read', 'write', 'admin']")
 	case body.Delegate == nil:
 		return requestError("'delegate' is a required property")
 	case body.Delegate.Name == nil || body.Delegate.Kind == nil:
@@ -166,7 +166,7 @@ func (h *Handler) createPrototype(w http.ResponseWriter, r *http.Request, c *cal
 	case *body.Delegate.Kind != "user" && *body.Delegate.Kind != "team":
 		return requestError("'" + *body.Delegate.Kind + "' is not one of ['user', 'team']")
 	}
-	req := auth.PrototypeRequest{Org: ns, Role: *body.Role}
+	req := auth.PrototypeRequest{Org: ns, Role: role}
 	if body.ActivatingUser != nil && body.ActivatingUser.Name != nil {
 		req.ActivatingUser = *body.ActivatingUser.Name
 	}
@@ -204,19 +204,11 @@ func (h *Handler) updatePrototype(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Role *string `json:"role"`
-	}
-	if err := decodeBody(r, &body); err != nil {
+	role, err := roleBody(r)
+	if err != nil {
 		return err
 	}
-	switch {
-	case body.Role == nil:
-		return requestError("'role' is a required property")
-	case !auth.ValidRole(*body.Role):
-		return requestError("'" + *body.Role + "' is not one of ['read', 'write', 'admin']")
-	}
-	before, after, err := h.opt.Accounts.SetPrototypeRole(r.Context(), ns, c.vars["prototypeid"], *body.Role)
+	before, after, err := h.opt.Accounts.SetPrototypeRole(r.Context(), ns, c.vars["prototypeid"], role)
 	if err != nil {
 		return err
 	}

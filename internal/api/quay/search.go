@@ -39,11 +39,17 @@ func (h *Handler) searchRoutes() []route {
 }
 
 // searchRepos returns up to want repositories whose names contain query
-// and that the caller may pull. The store knows what the user may see;
-// what the credential allows (OAuth scopes, grants of a scoped token) is
-// checked repository by repository.
+// and that the caller may pull.
 func (h *Handler) searchRepos(ctx context.Context, c *call, query string, want int) ([]meta.Repository, error) {
-	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, Public: true, NameContains: query, Limit: searchBatch}
+	return h.visibleRepos(ctx, c, meta.RepoFilter{NameContains: query}, want)
+}
+
+// visibleRepos returns up to want repositories f selects that the caller
+// may pull. The store knows what the user may see; what the credential
+// allows (OAuth scopes, grants of a scoped token) is checked repository
+// by repository.
+func (h *Handler) visibleRepos(ctx context.Context, c *call, f meta.RepoFilter, want int) ([]meta.Repository, error) {
+	f.UserID, f.Type, f.Public, f.Limit = c.p.UserID, oci.RepoType, true, searchBatch
 	exact := c.p.Caps == nil && !c.p.Restricted
 	var out []meta.Repository
 	for len(out) < want {
@@ -225,26 +231,8 @@ func (h *Handler) searchNamespaces(ctx context.Context, c *call, query string) (
 // showsRepo reports whether a namespace owns a repository the caller may
 // see.
 func (h *Handler) showsRepo(ctx context.Context, c *call, ns meta.Namespace) (bool, error) {
-	f := meta.RepoFilter{UserID: c.p.UserID, Type: oci.RepoType, NamespaceID: ns.ID, Public: true, Limit: searchBatch}
-	for {
-		rs, err := h.opt.Artifacts.SearchRepos(ctx, f)
-		if err != nil {
-			return false, err
-		}
-		for _, r := range rs {
-			if c.p.Caps == nil && !c.p.Restricted {
-				return true, nil
-			}
-			ok, err := h.opt.Authorizer.Can(ctx, c.p, auth.Pull, oci.RepoType, r.Name)
-			if err != nil || ok {
-				return ok, err
-			}
-		}
-		if len(rs) < f.Limit {
-			return false, nil
-		}
-		f.AfterID = rs[len(rs)-1].ID
-	}
+	rs, err := h.visibleRepos(ctx, c, meta.RepoFilter{NamespaceID: ns.ID}, 1)
+	return len(rs) > 0, err
 }
 
 // adminNamespaces returns the caller's own namespace and the

@@ -67,9 +67,6 @@ func (h *Handler) star(w http.ResponseWriter, r *http.Request, c *call) error {
 		return err
 	}
 	if err := h.opt.Artifacts.Star(r.Context(), c.p.UserID, a.repo.ID); err != nil {
-		if errs.Is(err, errs.NotFound) {
-			return notFound()
-		}
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, map[string]any{"namespace": a.ns.Name, "repository": shortRepoName(a.repo.Name)})

@@ -199,9 +199,6 @@ func (h *Handler) superDeleteUser(w http.ResponseWriter, r *http.Request, c *cal
 			break
 		}
 	}
-	if errs.Is(err, errs.NotFound) {
-		return notFound()
-	}
 	if err != nil {
 		return asMessage(err)
 	}

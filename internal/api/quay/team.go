@@ -29,23 +29,15 @@ func (h *Handler) teamRoutes() []route {
 	}
 }
 
-// team returns an organisation's team; a missing one is 404.
-func (h *Handler) team(ctx context.Context, org meta.Namespace, name string) (meta.Team, error) {
-	t, err := h.opt.Accounts.Team(ctx, org, name)
-	if errs.Is(err, errs.NotFound) {
-		return meta.Team{}, notFound()
-	}
-	return t, err
-}
-
 // adminTeam returns the organisation and team named in the path when the
-// caller administers the organisation.
+// caller administers the organisation; a missing team is errs.NotFound,
+// answered 404.
 func (h *Handler) adminTeam(ctx context.Context, c *call) (meta.Namespace, meta.Team, error) {
 	ns, err := h.orgAdmin(ctx, c, c.vars["orgname"])
 	if err != nil {
 		return ns, meta.Team{}, err
 	}
-	t, err := h.team(ctx, ns, c.vars["teamname"])
+	t, err := h.opt.Accounts.Team(ctx, ns, c.vars["teamname"])
 	return ns, t, err
 }
 
