@@ -22,12 +22,14 @@ var allowed = []struct {
 	{"wharf/cmd/*", []string{"wharf/internal/app", "wharf/internal/config", "wharf/internal/auth"}},
 	{"wharf/internal/app", []string{"wharf/internal/*"}},
 	// Fronts: services, parsers, shared middleware, the model types.
-	{"wharf/internal/api/*", []string{"wharf/internal/artifact", "wharf/internal/auth", "wharf/internal/audit", "wharf/internal/pkggen", "wharf/internal/format/*", "wharf/internal/httpx", "wharf/internal/errs", "wharf/internal/meta"}},
+	{"wharf/internal/api/*", []string{"wharf/internal/artifact", "wharf/internal/auth", "wharf/internal/audit", "wharf/internal/pkggen", "wharf/internal/depot", "wharf/internal/format/*", "wharf/internal/httpx", "wharf/internal/errs", "wharf/internal/meta"}},
 	// Services: store interfaces, parsers, kinds.
 	{"wharf/internal/artifact", []string{"wharf/internal/meta", "wharf/internal/blob", "wharf/internal/format/*", "wharf/internal/errs"}},
 	{"wharf/internal/auth", []string{"wharf/internal/meta", "wharf/internal/blob", "wharf/internal/errs"}},
 	{"wharf/internal/audit", []string{"wharf/internal/meta", "wharf/internal/errs"}},
 	{"wharf/internal/pkggen", []string{"wharf/internal/meta", "wharf/internal/blob", "wharf/internal/format/*", "wharf/internal/errs"}},
+	// The Habitat depot composes the core and the access rules.
+	{"wharf/internal/depot", []string{"wharf/internal/artifact", "wharf/internal/auth", "wharf/internal/meta", "wharf/internal/blob", "wharf/internal/format/*", "wharf/internal/errs"}},
 	// Implementations and conformance suites: their interface and kinds.
 	{"wharf/internal/meta/*", []string{"wharf/internal/meta", "wharf/internal/errs"}},
 	{"wharf/internal/blob/*", []string{"wharf/internal/blob", "wharf/internal/errs"}},

@@ -44,6 +44,12 @@ type Queries interface {
 	Logs
 	Members
 	GeneratedPackages
+	Releases
+	Channels
+	DepotEvents
+	Origins
+	OriginKeys
+	OriginInvitations
 }
 
 // Namespaces reads and writes owners.
