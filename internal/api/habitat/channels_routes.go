@@ -1,0 +1,4 @@
+package habitat
+
+// channelRoutes registers the routes of this group.
+func (h *Handler) channelRoutes() {}

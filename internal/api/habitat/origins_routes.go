@@ -1,0 +1,4 @@
+package habitat
+
+// originRoutes registers the routes of this group.
+func (h *Handler) originRoutes() {}

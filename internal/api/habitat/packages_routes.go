@@ -1,0 +1,4 @@
+package habitat
+
+// packageRoutes registers the routes of this group.
+func (h *Handler) packageRoutes() {}

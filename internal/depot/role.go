@@ -1,0 +1,104 @@
+package depot
+
+import (
+	"context"
+
+	"wharf/internal/auth"
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+// Role is a caller's role in an origin. Roles are ordered: each includes
+// the rights of those before it.
+type Role int
+
+// Origin roles, as Habitat names them.
+const (
+	NoRole Role = iota
+	ReadOnlyMember
+	Member
+	Maintainer
+	Administrator
+	Owner
+)
+
+var roleNames = [...]string{
+	ReadOnlyMember: meta.MemberReadOnly,
+	Member:         meta.MemberMember,
+	Maintainer:     meta.MemberMaintainer,
+	Administrator:  meta.MemberAdministrator,
+	Owner:          meta.MemberOwner,
+}
+
+// String returns the role's Habitat name, "" for NoRole.
+func (r Role) String() string {
+	if r <= NoRole || int(r) >= len(roleNames) {
+		return ""
+	}
+	return roleNames[r]
+}
+
+// ParseRole returns the role a Habitat name stands for. Errors:
+// errs.Invalid.
+func ParseRole(name string) (Role, error) {
+	for r, n := range roleNames {
+		if n != "" && n == name {
+			return Role(r), nil
+		}
+	}
+	return NoRole, errs.E(errs.Invalid, "Invalid member role '%s'", name)
+}
+
+// RoleIn returns p's role in the origin ns: the role of a direct
+// membership, or what the caller's teams give (admin team: administrator;
+// creator team: member; member team: read-only member), whichever is
+// higher, within what the authorizer grants p in the namespace (so an
+// OAuth token's scopes, a restricted credential and robots are capped as
+// everywhere else). A superuser is the owner everywhere.
+func (s *Service) RoleIn(ctx context.Context, p auth.Principal, ns meta.Namespace) (Role, error) {
+	if p.Anonymous() {
+		return NoRole, nil
+	}
+	granted, err := s.authz.RoleIn(ctx, p, ns)
+	if err != nil || granted == auth.NoRole {
+		return NoRole, err
+	}
+	var role, ceiling Role
+	switch granted {
+	case auth.AdminRole:
+		role, ceiling = Administrator, Owner
+	case auth.CreatorRole:
+		role, ceiling = Member, Maintainer
+	default:
+		role, ceiling = ReadOnlyMember, ReadOnlyMember
+	}
+	m, err := s.store.GetMember(ctx, ns.ID, p.UserID)
+	switch {
+	case err == nil:
+		if direct, perr := ParseRole(m.Role); perr == nil {
+			role = max(role, direct)
+		}
+	case !errs.Is(err, errs.NotFound):
+		return NoRole, err
+	}
+	if p.Superuser && granted == auth.AdminRole && p.Caps == nil && !p.Restricted {
+		role = Owner
+	}
+	return min(role, ceiling), nil
+}
+
+// need returns nil when p has at least role want in ns: errs.Unauthenticated
+// for the anonymous caller, errs.Denied otherwise.
+func (s *Service) need(ctx context.Context, p auth.Principal, ns meta.Namespace, want Role) (Role, error) {
+	if p.Anonymous() {
+		return NoRole, errs.E(errs.Unauthenticated, "authentication required")
+	}
+	r, err := s.RoleIn(ctx, p, ns)
+	if err != nil {
+		return NoRole, err
+	}
+	if r < want {
+		return r, errs.E(errs.Denied, "the %s role in origin %s is required", want, ns.Name)
+	}
+	return r, nil
+}
