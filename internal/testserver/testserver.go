@@ -230,6 +230,15 @@ func (s *Server) Stop() error {
 	return nil
 }
 
+// PID returns the process id of the running server, 0 when it is not
+// running.
+func (s *Server) PID() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Kill sends SIGKILL and waits for the process to die.
 func (s *Server) Kill() {
 	if s.cmd == nil {
