@@ -129,16 +129,6 @@ func testHabInvitations(t *testing.T, e *env) {
 		if got := owner.originInvitations(t, origin); len(got) != 0 {
 			t.Errorf("accepted invitation still in the origin's list: %+v", got)
 		}
-		// A member cannot be invited again.
-		r = owner.do(t, http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil)
-		if r.Status == http.StatusCreated {
-			inv2 := habInvitation{}
-			r.decode(t, &inv2)
-			invitee.do(t, http.MethodPut, originPath(origin, "invitations", inv2.ID), nil)
-			if got := owner.roleOf(t, origin, invitee.name); got != "readonly_member" {
-				t.Errorf("role after a second invitation %q", got)
-			}
-		}
 	})
 
 	t.Run("IgnoreAndRescind", func(t *testing.T) {
