@@ -41,15 +41,15 @@ func (h *Handler) uploadPackage(w http.ResponseWriter, r *http.Request, p auth.P
 	return err
 }
 
-// deletePackage removes a release for a target. The depot's refusals
-// (in "stable", depended on) are Builder's 422s.
+// deletePackage removes a release for a target; the depot refuses one in
+// "stable" or depended on with Builder's 422s.
 func (h *Handler) deletePackage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	target, err := targetOf(r)
 	if err != nil {
 		return err
 	}
 	if err := h.opt.Depot.DeletePackage(r.Context(), p, identIn(r), target); err != nil {
-		return remap(err, errs.Conflict, http.StatusUnprocessableEntity)
+		return err
 	}
 	w.Header().Set("Cache-Control", noCache)
 	w.WriteHeader(http.StatusNoContent)
