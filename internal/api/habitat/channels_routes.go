@@ -75,16 +75,12 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request, p auth.P
 		CreatedAt: stamp(c.Created), UpdatedAt: stamp(c.Updated), Origin: origin})
 }
 
-// deleteChannel deletes a channel. Refusing "stable" and "unstable" is a
-// 403; any other refusal a 401.
+// deleteChannel deletes a channel. Refusing "stable" and "unstable" (to
+// a maintainer) is a 403; any refusal of the caller a 401.
 func (h *Handler) deleteChannel(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	name := r.PathValue("channel")
-	err := h.opt.Depot.DeleteChannel(r.Context(), p, r.PathValue("origin"), name)
+	err := h.opt.Depot.DeleteChannel(r.Context(), p, r.PathValue("origin"), r.PathValue("channel"))
 	if err != nil {
-		if name == channelStable || name == channelUnstable {
-			return err
-		}
-		return remap(err, errs.Denied, http.StatusUnauthorized)
+		return remap(remap(err, errs.Denied, http.StatusUnauthorized), errs.Conflict, http.StatusForbidden)
 	}
 	w.Header().Set("Cache-Control", noCache)
 	w.WriteHeader(http.StatusOK)
