@@ -490,11 +490,30 @@ func releaseTests() []test {
 			}
 
 			// Deleting a user keeps the ids it left.
+			owned := f.version(b.RepoID, "1.0/3/"+linux)
+			or := meta.Release{VersionID: owned.ID, Origin: "core", Name: "nginx", Version: "1.0", Release: "3",
+				Target: linux, Checksum: "00", Visibility: meta.VisibilityPrivate, PackageType: meta.PackageStandard,
+				OwnerID: bob.ID}
+			f.ok(f.s.CreateRelease(f.ctx, &or))
+			ev := meta.DepotEvent{NamespaceID: core.ID, Operation: meta.EventPromote, Channel: "stable", Origin: "core",
+				Name: "nginx", Version: "1.0", Release: "3", Target: linux, Visibility: meta.VisibilityPrivate,
+				RequesterID: bob.ID, Trigger: "HabClient"}
+			f.ok(f.s.AddDepotEvent(f.ctx, &ev))
 			f.ok(f.s.DeleteUser(f.ctx, bob.ID))
 			got, err := f.s.GetChannel(f.ctx, core.ID, "stable")
 			f.ok(err)
 			if got.OwnerID != bob.ID {
 				t.Errorf("channel owner after DeleteUser = %d, want %d", got.OwnerID, bob.ID)
+			}
+			if r, err := f.s.GetReleaseByVersion(f.ctx, owned.ID); err != nil || r.OwnerID != bob.ID {
+				t.Errorf("release after DeleteUser = %+v, %v, want owner %d", r, err, bob.ID)
+			}
+			if s, err := f.s.GetPackageSettings(f.ctx, a.RepoID); err != nil || s.OwnerID != bob.ID {
+				t.Errorf("package settings after DeleteUser = %+v, %v, want owner %d", s, err, bob.ID)
+			}
+			if es, _, err := f.s.ListDepotEvents(f.ctx, meta.EventFilter{RequesterID: bob.ID}); err != nil ||
+				len(es) != 1 || es[0].RequesterID != bob.ID {
+				t.Errorf("events requested by a deleted user = %+v, %v", es, err)
 			}
 
 			// Deleting the repository removes its releases and settings.
