@@ -48,8 +48,6 @@ type Queries interface {
 	Channels
 	DepotEvents
 	Origins
-	OriginKeys
-	OriginInvitations
 }
 
 // Namespaces reads and writes owners.

@@ -66,6 +66,10 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Members", memberTests()},
 		{"Races", raceTests()},
 		{"Generated", generatedTests()},
+		{"Releases", releaseTests()},
+		{"Channels", channelTests()},
+		{"DepotEvents", depotEventTests()},
+		{"Origins", originTests()},
 		{"OrgScene", orgSceneTests()},
 		{"Tx", txTests()},
 	}
