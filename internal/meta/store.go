@@ -44,10 +44,6 @@ type Queries interface {
 	Logs
 	Members
 	GeneratedPackages
-	Releases
-	Channels
-	DepotEvents
-	Origins
 	OriginKeys
 	OriginInvitations
 }
