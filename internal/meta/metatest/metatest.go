@@ -66,6 +66,11 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Members", memberTests()},
 		{"Races", raceTests()},
 		{"Generated", generatedTests()},
+		{"OriginKeys", originKeyTests()},
+		{"OriginSecrets", originSecretTests()},
+		{"Integrations", integrationTests()},
+		{"OriginInvitations", originInvitationTests()},
+		{"OriginCascades", originCascadeTests()},
 		{"OrgScene", orgSceneTests()},
 		{"Tx", txTests()},
 	}
