@@ -48,6 +48,8 @@ type Queries interface {
 	Channels
 	DepotEvents
 	Origins
+	OriginKeys
+	OriginInvitations
 }
 
 // Namespaces reads and writes owners.

@@ -70,6 +70,11 @@ func Run(t *testing.T, newStore func(t *testing.T) meta.Store) {
 		{"Channels", channelTests()},
 		{"DepotEvents", depotEventTests()},
 		{"Origins", originTests()},
+		{"OriginKeys", originKeyTests()},
+		{"OriginSecrets", originSecretTests()},
+		{"Integrations", integrationTests()},
+		{"OriginInvitations", originInvitationTests()},
+		{"OriginCascades", originCascadeTests()},
 		{"OrgScene", orgSceneTests()},
 		{"Tx", txTests()},
 	}
