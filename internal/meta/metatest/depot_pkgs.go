@@ -305,7 +305,7 @@ func releaseTests() []test {
 			}
 			ks, err := f.s.ListReleaseKeys(f.ctx, meta.ReleaseFilter{Name: "redis"})
 			f.ok(err)
-			wantEqual(t, "ListReleaseKeys(redis)", ks, []meta.ReleaseKey{{VersionID: d.VersionID, Version: "1.0",
+			wantEqual(t, "ListReleaseKeys(redis)", ks, []meta.ReleaseKey{{VersionID: d.VersionID, Name: "redis", Version: "1.0",
 				Release: "1", Target: linux, Visibility: hid}})
 			// Targets lists only the selected releases of an ident.
 			rows, total, err := f.s.ListIdents(f.ctx, meta.ReleaseFilter{NamespaceID: core.ID, Visibilities: []string{pub}}, false, 0, 0)

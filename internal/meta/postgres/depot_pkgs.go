@@ -162,9 +162,9 @@ func (q *queries) ListReleaseKeys(ctx context.Context, f meta.ReleaseFilter) ([]
 	}
 	ks, err := list(ctx, q.db, func(s pgx.Row) (meta.ReleaseKey, error) {
 		var k meta.ReleaseKey
-		err := s.Scan(&k.VersionID, &k.Version, &k.Release, &k.Target, &k.Visibility)
+		err := s.Scan(&k.VersionID, &k.Name, &k.Version, &k.Release, &k.Target, &k.Visibility)
 		return k, err
-	}, `SELECT hr.version_id, hr.version, hr.release, hr.target, hr.visibility FROM hab_releases hr`+w.String(), w.args...)
+	}, `SELECT hr.version_id, hr.name, hr.version, hr.release, hr.target, hr.visibility FROM hab_releases hr`+w.String(), w.args...)
 	return ks, wrap("list release keys", err)
 }
 
