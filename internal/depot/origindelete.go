@@ -122,7 +122,7 @@ func deletable(ctx context.Context, q meta.Queries, ns meta.Namespace) error {
 		return err
 	}
 	for _, c := range cs {
-		if c.Name != ChannelStable && c.Name != ChannelUnstable {
+		if c.Name != Stable && c.Name != Unstable {
 			return refuse(len(cs), "channels", "Only two are allowed [unstable, stable].")
 		}
 	}

@@ -12,13 +12,6 @@ import (
 	"wharf/internal/meta"
 )
 
-// The channels every origin has from its creation on, which cannot be
-// deleted.
-const (
-	ChannelUnstable = "unstable"
-	ChannelStable   = "stable"
-)
-
 // OriginInfo is an origin with its Habitat settings and its owner.
 type OriginInfo struct {
 	Namespace meta.Namespace
@@ -46,8 +39,9 @@ type CreateOriginRequest struct {
 	DefaultVisibility string
 }
 
-// defaultVisibility checks a default package visibility; "" is public.
-func defaultVisibility(v string) (string, error) {
+// checkDefaultVisibility checks a default package visibility; "" is
+// public.
+func checkDefaultVisibility(v string) (string, error) {
 	switch v {
 	case "":
 		return meta.VisibilityPublic, nil
@@ -72,7 +66,7 @@ func (s *Service) CreateOrigin(ctx context.Context, p auth.Principal, req Create
 	if !p.AdministersAccount() {
 		return OriginInfo{}, errs.E(errs.Denied, "this credential may not create origins")
 	}
-	vis, err := defaultVisibility(req.DefaultVisibility)
+	vis, err := checkDefaultVisibility(req.DefaultVisibility)
 	if err != nil {
 		return OriginInfo{}, err
 	}
@@ -89,7 +83,7 @@ func (s *Service) CreateOrigin(ctx context.Context, p auth.Principal, req Create
 			if err := q.PutMember(ctx, &m); err != nil {
 				return err
 			}
-			for _, name := range []string{ChannelUnstable, ChannelStable} {
+			for _, name := range []string{Unstable, Stable} {
 				c := meta.Channel{NamespaceID: ns.ID, Name: name, OwnerID: p.UserID}
 				if err := q.CreateChannel(ctx, &c); err != nil {
 					return err
@@ -197,7 +191,7 @@ func (s *Service) UpdateOrigin(ctx context.Context, p auth.Principal, name, visi
 	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return err
 	}
-	vis, err := defaultVisibility(visibility)
+	vis, err := checkDefaultVisibility(visibility)
 	if err != nil {
 		return err
 	}
