@@ -71,7 +71,6 @@ func TestHabitatOrigins(t *testing.T) {
 			t.Errorf("origin info has no private_key_name: %v", info)
 		}
 		e.anon().habJSON(t, "GET", "/v1/depot/origins/"+testserver.RandomName("o"), nil).want(t, http.StatusNotFound)
-		e.anon().habJSON(t, "GET", "/v1/depot/channels/"+origin, nil).want(t, http.StatusOK)
 
 		// Default visibility: administrators only; an omitted one resets it.
 		wc.habJSON(t, "PUT", base, map[string]any{"default_package_visibility": "private"}).want(t, http.StatusForbidden)
