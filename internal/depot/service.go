@@ -3,6 +3,7 @@ package depot
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"wharf/internal/artifact"
@@ -48,6 +49,8 @@ type Service struct {
 	verify  bool
 	maxSize int64
 	now     func() time.Time
+	// boxMu serialises making origin encryption keys (see EncryptionKey).
+	boxMu sync.Mutex
 }
 
 // New returns a Service.
