@@ -14,6 +14,7 @@ import (
 	"wharf/internal/blob"
 	"wharf/internal/blob/fs"
 	"wharf/internal/config"
+	"wharf/internal/depot"
 	"wharf/internal/format/generic"
 	"wharf/internal/format/oci"
 	"wharf/internal/httpx"
@@ -36,6 +37,7 @@ type App struct {
 	signer    *auth.Signer
 	metrics   *httpx.Metrics
 	generator *pkggen.Service
+	depot     *depot.Service
 }
 
 // New opens the stores named by cfg, running metadata migrations, and
@@ -79,6 +81,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		return nil, err
 	}
 	a.authz = auth.NewAuthorizer(a.meta, cfg.Auth.UserCacheTTL)
+	hab := cfg.Packages.Habitat
+	if a.depot, err = depot.New(depot.Options{
+		Store: a.meta, Artifacts: a.Artifacts, Accounts: a.Accounts, Authorizer: a.authz, Sealer: sealer,
+		Targets: hab.Targets, VerifySignatures: hab.VerifySignatures, MaxUploadBytes: hab.MaxUploadBytes,
+	}); err != nil {
+		return nil, err
+	}
 	a.audit = audit.New(a.meta)
 	a.generator = a.newGenerator()
 	return a, nil
@@ -123,6 +132,7 @@ func formats() []artifact.Format {
 			ValidVersion:    generic.ValidVersion,
 			PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
 		},
+		depot.Format(),
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"wharf/internal/api/distribution"
+	"wharf/internal/api/habitat"
 	"wharf/internal/api/packages"
 	"wharf/internal/api/quay"
 	"wharf/internal/api/spice"
@@ -35,6 +36,14 @@ func (a *App) Handler() http.Handler {
 	}
 	quayAPI, oauth := quay.NewHandler(quayOpt), quay.NewOAuthHandler(quayOpt)
 	generate := a.spiceFront()
+	registryURL := a.cfg.Packages.Habitat.RegistryURL
+	if registryURL == "" {
+		registryURL = strings.TrimSuffix(a.cfg.PublicURL, "/") + "/v2/"
+	}
+	habAPI := habitat.NewHandler(habitat.Options{
+		Depot: a.depot, Accounts: a.Accounts, RegistryURL: registryURL,
+		PrivateMaxAge: a.cfg.Packages.Habitat.PrivateMaxAge, Log: a.log,
+	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r, "healthz")
@@ -68,6 +77,8 @@ func (a *App) Handler() http.Handler {
 			generate.ServeHTTP(w, r)
 		case strings.HasPrefix(p, quay.OAuthPrefix):
 			oauth.ServeHTTP(w, r)
+		case strings.HasPrefix(p, habitat.Prefix):
+			habAPI.ServeHTTP(w, r)
 		default:
 			mux.ServeHTTP(w, r)
 		}

@@ -23,6 +23,16 @@ type PutFileRequest struct {
 	// Creator is the id of the user uploading, recorded as the creator of
 	// the version when this file creates it; 0 records none.
 	Creator int64
+	// Check, when set, runs once the whole body is in the blob store and
+	// before anything refers to it: a format that reads the body as it
+	// streams (through its own tee of Body) decides here. Its error
+	// refuses the upload and discards the bytes; the metadata it returns
+	// is recorded on the version when this file creates it.
+	Check func(f meta.File) (metadata []byte, err error)
+	// Record, when set, runs in the transaction that records the file,
+	// after it: a format indexes the new file here. Its error rolls the
+	// whole upload back.
+	Record func(ctx context.Context, q meta.Queries, f meta.File) error
 }
 
 // PutFile stores a file, computing its MD5, SHA-1 and SHA-512 digests
@@ -71,8 +81,20 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}
 	sums.fill(&file)
+	var metadata []byte
+	if req.Check != nil {
+		if metadata, err = req.Check(file); err != nil {
+			return meta.File{}, s.discard(ctx, w, err)
+		}
+	}
 	_, err = s.commit(ctx, w, file.Digest, func(q meta.Queries) error {
-		return addFile(ctx, q, repo.ID, req.Version, req.Creator, &file)
+		if err := addFile(ctx, q, repo.ID, req.Version, req.Creator, metadata, &file); err != nil {
+			return err
+		}
+		if req.Record != nil {
+			return req.Record(ctx, q, file)
+		}
+		return nil
 	})
 	if err != nil {
 		return meta.File{}, fmt.Errorf("put file %s: %w", req.FileName, err)
@@ -85,11 +107,11 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 // created first is used, and one whose last file a concurrent delete
 // removed, between the lookup and the insert, is created again. Errors:
 // errs.Exists when the version has a file of that name.
-func addFile(ctx context.Context, q meta.Queries, repoID int64, version string, creator int64, file *meta.File) error {
+func addFile(ctx context.Context, q meta.Queries, repoID int64, version string, creator int64, metadata []byte, file *meta.File) error {
 	for attempt := 1; ; attempt++ {
 		v, err := q.GetVersion(ctx, repoID, version)
 		if errs.Is(err, errs.NotFound) {
-			v = meta.Version{RepoID: repoID, Version: version, CreatorID: creator}
+			v = meta.Version{RepoID: repoID, Version: version, CreatorID: creator, Metadata: metadata}
 			err = q.CreateVersion(ctx, &v, nil)
 			if errs.Is(err, errs.Exists) {
 				v, err = q.GetVersion(ctx, repoID, version)

@@ -42,7 +42,9 @@ func TestDefault(t *testing.T) {
 		Server:    Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ShutdownTimeout: 30 * time.Second},
 		GitHub:    GitHub{APIURL: "https://api.github.com", RawURL: "https://raw.githubusercontent.com"},
 		Packages: Packages{Generate: Generate{MaxFiles: 1000, MaxBytes: 256 << 20, Timeout: 2 * time.Minute,
-			Concurrency: 4, MaxRunning: 8, CacheTTL: 7 * 24 * time.Hour, RatePerMinute: 30, RateBurst: 10}},
+			Concurrency: 4, MaxRunning: 8, CacheTTL: 7 * 24 * time.Hour, RatePerMinute: 30, RateBurst: 10},
+			Habitat: Habitat{Targets: []string{"x86_64-linux", "x86_64-windows", "aarch64-linux"}, VerifySignatures: true,
+				PrivateMaxAge: 5 * time.Minute}},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("resolved defaults mismatch (-want +got):\n%s", diff)
@@ -80,7 +82,9 @@ func TestLoadFiles(t *testing.T) {
 		Server: Server{ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute, ShutdownTimeout: 90 * time.Second},
 		GitHub: GitHub{APIURL: "https://ghe.example.com/api/v3", RawURL: "https://ghe.example.com/raw"},
 		Packages: Packages{Generate: Generate{Public: true, MaxFiles: 200, MaxBytes: 64 << 20, Timeout: 45 * time.Second,
-			Concurrency: 8, MaxRunning: 3, CacheTTL: 24 * time.Hour, RatePerMinute: 6, RateBurst: 2}},
+			Concurrency: 8, MaxRunning: 3, CacheTTL: 24 * time.Hour, RatePerMinute: 6, RateBurst: 2},
+			Habitat: Habitat{Targets: []string{"x86_64-linux", "aarch64-darwin"}, VerifySignatures: false,
+				MaxUploadBytes: 8 << 30, RegistryURL: "https://registry.example.com/v2/", PrivateMaxAge: time.Minute}},
 	}
 	minimal := resolvedDefault()
 	minimal.Addr, minimal.DataDir, minimal.PublicURL = ":5000", "/data", "http://localhost:5000"

@@ -40,7 +40,7 @@ func TestDocs(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("sample file: %v", err)
 	}
-	if c == Default() {
+	if reflect.DeepEqual(c, Default()) {
 		t.Errorf("sample file sets nothing")
 	}
 }

@@ -44,7 +44,7 @@ func envVars() []envVar {
 		{"WHARF_READ_HEADER_TIMEOUT", "server.read_header_timeout", duration(func(c *Config) *time.Duration { return &c.Server.ReadHeaderTimeout })},
 		{"WHARF_IDLE_TIMEOUT", "server.idle_timeout", duration(func(c *Config) *time.Duration { return &c.Server.IdleTimeout })},
 		{"WHARF_SHUTDOWN_TIMEOUT", "server.shutdown_timeout", duration(func(c *Config) *time.Duration { return &c.Server.ShutdownTimeout })},
-	}, generateEnvVars()...)
+	}, append(generateEnvVars(), habitatEnvVars()...)...)
 }
 
 func str(field func(*Config) *string) func(*Config, string) error {

@@ -140,6 +140,8 @@ func TestEnvTable(t *testing.T) {
 			val, want = "17s", 17*time.Second
 		case int64:
 			val, want = "12345", int64(12345)
+		case []string:
+			val, want = " a, b ,,c", []string{"a", "b", "c"}
 		default:
 			t.Errorf("%s: field of unexpected type %s", ev.name, f.Type())
 			continue
@@ -148,7 +150,7 @@ func TestEnvTable(t *testing.T) {
 			t.Errorf("%s=%s: %v", ev.name, val, probs)
 			continue
 		}
-		if got := f.Interface(); got != want {
+		if got := f.Interface(); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s=%s set %s to %v, want %v", ev.name, val, ev.field, got, want)
 		}
 	}

@@ -15,6 +15,7 @@ type GitHub struct {
 // Packages configures package features beyond storing and serving them.
 type Packages struct {
 	Generate Generate `yaml:"generate"`
+	Habitat  Habitat  `yaml:"habitat"`
 }
 
 // Generate configures package generation, POST /v1/packages/generate.
@@ -54,7 +55,7 @@ func defaultPackages() Packages {
 	return Packages{Generate: Generate{
 		MaxFiles: 1000, MaxBytes: 256 << 20, Timeout: 2 * time.Minute, Concurrency: 4, MaxRunning: 8,
 		CacheTTL: 7 * 24 * time.Hour, RatePerMinute: 30, RateBurst: 10,
-	}}
+	}, Habitat: defaultHabitat()}
 }
 
 // maxConcurrency bounds packages.generate.concurrency, and maxRunning

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,7 @@ func TestStringParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse(String()): %v", err)
 	}
-	if back != c.Redacted() {
+	if !reflect.DeepEqual(back, c.Redacted()) {
 		t.Errorf("Parse(String()) = %+v, want %+v", back, c.Redacted())
 	}
 }

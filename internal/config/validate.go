@@ -105,6 +105,7 @@ func (c *Config) Validate() error {
 	v.positive("server.shutdown_timeout", c.Server.ShutdownTimeout)
 
 	v.validateGenerate(c.GitHub, c.Packages.Generate)
+	v.validateHabitat(c.Packages.Habitat)
 	return errors.Join(v.probs...)
 }
 

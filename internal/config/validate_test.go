@@ -30,7 +30,7 @@ func TestValidateReportsEverything(t *testing.T) {
 		"server.read_header_timeout", "server.idle_timeout", "server.shutdown_timeout",
 		"github.api_url", "github.raw_url", "packages.generate.max_files", "packages.generate.max_bytes",
 		"packages.generate.timeout", "packages.generate.concurrency", "packages.generate.max_running", "packages.generate.cache_ttl",
-		"packages.generate.rate_burst",
+		"packages.generate.rate_burst", "packages.habitat.targets", "packages.habitat.private_max_age",
 	}
 	if diff := cmp.Diff(want, fieldsOf(t, c.Validate())); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s", diff)

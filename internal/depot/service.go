@@ -3,6 +3,7 @@ package depot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,4 +90,24 @@ func (s *Service) Origin(ctx context.Context, name string) (meta.Namespace, erro
 		return meta.Namespace{}, errs.Wrap(errs.NotFound, "origin not found", err)
 	}
 	return ns, nil
+}
+
+// Format is what the core knows of Habitat packages: repositories named
+// "<origin>/<name>", private to the core's other readers (the depot
+// decides visibility release by release).
+func Format() artifact.Format {
+	return artifact.Format{
+		Type: RepoType,
+		ValidName: func(name string) error {
+			origin, pkg, ok := strings.Cut(name, "/")
+			if !ok {
+				return errs.E(errs.Invalid, "a Habitat package name is <origin>/<name>")
+			}
+			if err := hab.ValidOrigin(origin); err != nil {
+				return err
+			}
+			return hab.ValidName(pkg)
+		},
+		PublicByDefault: func(meta.Namespace) bool { return false },
+	}
 }

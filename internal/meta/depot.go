@@ -64,6 +64,7 @@ type ReleaseFilter struct {
 // ReleaseKey is what ordering a release needs.
 type ReleaseKey struct {
 	VersionID  int64
+	Name       string
 	Version    string
 	Release    string
 	Target     string

@@ -1,0 +1,284 @@
+package depot
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"wharf/internal/auth"
+	"wharf/internal/errs"
+	"wharf/internal/format/hab"
+	"wharf/internal/meta"
+)
+
+// Channels returns an origin's channels by name bytewise; an unknown
+// origin has none.
+func (s *Service) Channels(ctx context.Context, origin string) ([]meta.Channel, error) {
+	ns, err := s.Origin(ctx, origin)
+	if errs.Is(err, errs.NotFound) {
+		return []meta.Channel{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListChannels(ctx, ns.ID)
+}
+
+// CreateChannel creates a channel. Errors: errs.Exists; errs.Invalid for
+// an empty name or one with a slash; errs.NotFound for the origin;
+// errs.Unauthenticated; errs.Denied below maintainer.
+func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, name string) (meta.Channel, error) {
+	ns, err := s.Origin(ctx, origin)
+	if err != nil {
+		return meta.Channel{}, err
+	}
+	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
+		return meta.Channel{}, err
+	}
+	if name == "" || strings.ContainsAny(name, "/\x00") {
+		return meta.Channel{}, errs.E(errs.Invalid, "invalid channel name")
+	}
+	ch := meta.Channel{NamespaceID: ns.ID, Name: name, OwnerID: p.UserID}
+	if err := s.store.CreateChannel(ctx, &ch); err != nil {
+		return meta.Channel{}, err
+	}
+	return ch, nil
+}
+
+// DeleteChannel deletes a channel but "stable" and "unstable"; the
+// releases in it stay. Errors: errs.Denied for those and below
+// maintainer; errs.NotFound; errs.Unauthenticated.
+func (s *Service) DeleteChannel(ctx context.Context, p auth.Principal, origin, name string) error {
+	ns, err := s.Origin(ctx, origin)
+	if err != nil {
+		return err
+	}
+	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
+		return err
+	}
+	if name == Stable || name == Unstable {
+		return errs.E(errs.Denied, "the %s channel cannot be deleted", name)
+	}
+	ch, err := s.store.GetChannel(ctx, ns.ID, name)
+	if err != nil {
+		return err
+	}
+	return s.store.DeleteChannel(ctx, ch.ID)
+}
+
+// event records a promotion or demotion of rel in q.
+func (s *Service) event(ctx context.Context, q meta.Queries, op, channel, trigger string, p auth.Principal, rel meta.Release) error {
+	e := meta.DepotEvent{NamespaceID: rel.NamespaceID, Operation: op, Channel: channel,
+		Origin: rel.Origin, Name: rel.Name, Version: rel.Version, Release: rel.Release, Target: rel.Target,
+		Visibility: rel.Visibility, RequesterID: p.UserID, Trigger: trigger}
+	return q.AddDepotEvent(ctx, &e)
+}
+
+// promotion resolves what a single promotion or demotion names.
+func (s *Service) promotion(ctx context.Context, p auth.Principal, req PromoteRequest) (meta.Channel, meta.Release, error) {
+	ns, err := s.Origin(ctx, req.Ident.Origin)
+	if err != nil {
+		return meta.Channel{}, meta.Release{}, err
+	}
+	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
+		return meta.Channel{}, meta.Release{}, err
+	}
+	ch, err := s.store.GetChannel(ctx, ns.ID, req.Channel)
+	if err != nil {
+		return meta.Channel{}, meta.Release{}, err
+	}
+	id := req.Ident
+	rel, err := s.store.GetRelease(ctx, ns.ID, id.Name, id.Version, id.Release, req.Target)
+	if err != nil {
+		return meta.Channel{}, meta.Release{}, err
+	}
+	return ch, rel, nil
+}
+
+// Promote puts a release for a target in a channel; promoting twice is
+// not an error, and only the first promotion is recorded as an event.
+// Errors: errs.NotFound for the channel or the release;
+// errs.Unauthenticated; errs.Denied below maintainer.
+func (s *Service) Promote(ctx context.Context, p auth.Principal, req PromoteRequest) error {
+	ch, rel, err := s.promotion(ctx, p, req)
+	if err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		added, err := q.AddToChannel(ctx, ch.ID, rel.VersionID)
+		if err != nil || !added {
+			return err
+		}
+		return s.event(ctx, q, meta.EventPromote, ch.Name, req.Trigger, p, rel)
+	})
+}
+
+// Demote takes a release for a target out of a channel. Errors:
+// errs.Denied for "unstable" and below maintainer; errs.Conflict when the
+// release is not in the channel; errs.NotFound; errs.Unauthenticated.
+func (s *Service) Demote(ctx context.Context, p auth.Principal, req PromoteRequest) error {
+	if req.Channel == Unstable {
+		return errs.E(errs.Denied, "packages cannot be demoted from %s", Unstable)
+	}
+	ch, rel, err := s.promotion(ctx, p, req)
+	if err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		removed, err := q.RemoveFromChannel(ctx, ch.ID, rel.VersionID)
+		if err != nil {
+			return err
+		}
+		if !removed {
+			return errs.E(errs.Conflict, "%s is not in channel %s", req.Ident, ch.Name)
+		}
+		return s.event(ctx, q, meta.EventDemote, ch.Name, req.Trigger, p, rel)
+	})
+}
+
+// bulk resolves the origin of a bulk promotion or demotion and checks the
+// caller.
+func (s *Service) bulk(ctx context.Context, p auth.Principal, origin, src string) (meta.Namespace, meta.Channel, error) {
+	ns, err := s.Origin(ctx, origin)
+	if err != nil {
+		return ns, meta.Channel{}, err
+	}
+	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
+		return ns, meta.Channel{}, err
+	}
+	ch, err := s.store.GetChannel(ctx, ns.ID, src)
+	return ns, ch, err
+}
+
+// BulkPromote adds every release in channel src, all targets and
+// visibilities, to dst, creating dst when missing, in one transaction;
+// each release added is recorded as an event. Errors: errs.Invalid when
+// dst is src or "unstable"; errs.NotFound for src; errs.Unauthenticated;
+// errs.Denied below maintainer.
+func (s *Service) BulkPromote(ctx context.Context, p auth.Principal, origin, src, dst, trigger string) error {
+	if dst == "" || dst == src || dst == Unstable {
+		return errs.E(errs.Invalid, "cannot promote the packages of %s to %q", src, dst)
+	}
+	ns, from, err := s.bulk(ctx, p, origin, src)
+	if err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		to, err := ensureChannel(ctx, q, ns.ID, dst, p.UserID)
+		if err != nil {
+			return err
+		}
+		return s.eachRelease(ctx, q, from.ID, func(rel meta.Release) error {
+			added, err := q.AddToChannel(ctx, to.ID, rel.VersionID)
+			if err != nil || !added {
+				return err
+			}
+			return s.event(ctx, q, meta.EventPromote, dst, trigger, p, rel)
+		})
+	})
+}
+
+// BulkDemote removes every release in channel src from dst, undoing a
+// bulk promotion, in one transaction. Errors: errs.Invalid when either is
+// "unstable" or they are the same; errs.NotFound for either channel;
+// errs.Unauthenticated; errs.Denied below maintainer.
+func (s *Service) BulkDemote(ctx context.Context, p auth.Principal, origin, src, dst, trigger string) error {
+	if dst == "" || src == Unstable || dst == Unstable || src == dst {
+		return errs.E(errs.Invalid, "cannot demote the packages of %s from %q", src, dst)
+	}
+	ns, from, err := s.bulk(ctx, p, origin, src)
+	if err != nil {
+		return err
+	}
+	to, err := s.store.GetChannel(ctx, ns.ID, dst)
+	if err != nil {
+		return err
+	}
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		return s.eachRelease(ctx, q, from.ID, func(rel meta.Release) error {
+			removed, err := q.RemoveFromChannel(ctx, to.ID, rel.VersionID)
+			if err != nil || !removed {
+				return err
+			}
+			return s.event(ctx, q, meta.EventDemote, dst, trigger, p, rel)
+		})
+	})
+}
+
+// eachRelease calls fn with every release in a channel.
+func (s *Service) eachRelease(ctx context.Context, q meta.Queries, channelID int64, fn func(meta.Release) error) error {
+	ids, err := q.ListChannelVersions(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		rel, err := q.GetReleaseByVersion(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RDeps returns "origin/name" of the packages whose runtime dependencies
+// include a release of origin/name for target, sorted, leaving out the
+// packages of origins whose default visibility is not public unless p is
+// a member there. Build dependencies do not count, as in Builder.
+func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, target string) ([]string, error) {
+	rows, err := s.store.ListRDeps(ctx, origin, name, target)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	allowed := map[string]bool{}
+	for _, r := range rows {
+		ok, seen := allowed[r.Origin]
+		if !seen {
+			if ok, err = s.originReadable(ctx, p, r.Origin); err != nil {
+				return nil, err
+			}
+			allowed[r.Origin] = ok
+		}
+		if ok {
+			out = append(out, hab.Ident{Origin: r.Origin, Name: r.Name}.String())
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// originReadable reports whether an origin's packages are listed for p:
+// its default visibility is public or p is a member.
+func (s *Service) originReadable(ctx context.Context, p auth.Principal, origin string) (bool, error) {
+	ns, err := s.Origin(ctx, origin)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	vis, err := defaultVisibility(ctx, s.store, ns.ID)
+	if err != nil || vis == meta.VisibilityPublic {
+		return err == nil, err
+	}
+	return s.seesAll(ctx, p, ns)
+}
+
+// Events lists promotions and demotions newest first: of public
+// releases, of every release in the origins p is a member of, and those
+// p requested.
+func (s *Service) Events(ctx context.Context, p auth.Principal, req EventRequest) (Page[meta.DepotEvent], error) {
+	mine, err := s.memberOrigins(ctx, p)
+	if err != nil {
+		return Page[meta.DepotEvent]{}, err
+	}
+	evs, total, err := s.store.ListDepotEvents(ctx, meta.EventFilter{From: req.From, To: req.To, Channel: req.Channel,
+		Query: req.Query, AllIn: mine, RequesterID: p.UserID, Offset: req.Offset, Limit: req.Limit})
+	if err != nil {
+		return Page[meta.DepotEvent]{}, err
+	}
+	return Page[meta.DepotEvent]{Items: evs, Total: total}, nil
+}
