@@ -179,10 +179,10 @@ func (s *Service) DeletePackageSettings(ctx context.Context, p auth.Principal, o
 	return nil
 }
 
-// ListPackageSettings lists the settings of an origin's packages by name:
-// every one for its members, the public ones for anyone else. An unknown
-// origin has none.
-func (s *Service) ListPackageSettings(ctx context.Context, p auth.Principal, origin string, offset, limit int) (Page[meta.PackageSettings], error) {
+// OriginPackages lists the settings of an origin's packages by name
+// (Builder's /depot/{origin}/pkgs): every one for its members, the public
+// ones for anyone else. An unknown origin gives an empty page.
+func (s *Service) OriginPackages(ctx context.Context, p auth.Principal, origin string, offset, limit int) (Page[meta.PackageSettings], error) {
 	ns, err := s.Origin(ctx, origin)
 	if errs.Is(err, errs.NotFound) {
 		return Page[meta.PackageSettings]{Items: []meta.PackageSettings{}}, nil

@@ -117,7 +117,7 @@ func TestPackageSettings(t *testing.T) {
 			user  string
 			names []string
 		}{{"ro", []string{"nginx", "redis", "zlib"}}, {"out", []string{"zlib"}}, {"", []string{"zlib"}}} {
-			page, err := e.svc.ListPackageSettings(ctx, e.users[tt.user], keyOrigin, 0, 50)
+			page, err := e.svc.OriginPackages(ctx, e.users[tt.user], keyOrigin, 0, 50)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,10 +129,10 @@ func TestPackageSettings(t *testing.T) {
 				t.Errorf("%q lists %v (total %d), want %v", tt.user, names, page.Total, tt.names)
 			}
 		}
-		if page, err := e.svc.ListPackageSettings(ctx, ro, keyOrigin, 1, 1); err != nil || page.Total != 3 || len(page.Items) != 1 || page.Items[0].Name != "redis" {
+		if page, err := e.svc.OriginPackages(ctx, ro, keyOrigin, 1, 1); err != nil || page.Total != 3 || len(page.Items) != 1 || page.Items[0].Name != "redis" {
 			t.Errorf("second page of one: %+v, %v", page, err)
 		}
-		if page, err := e.svc.ListPackageSettings(ctx, ro, "nosuch", 0, 50); err != nil || page.Total != 0 || page.Items == nil {
+		if page, err := e.svc.OriginPackages(ctx, ro, "nosuch", 0, 50); err != nil || page.Total != 0 || page.Items == nil {
 			t.Errorf("unknown origin: %+v, %v", page, err)
 		}
 
