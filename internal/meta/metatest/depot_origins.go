@@ -131,7 +131,9 @@ func originKeyTests() []test {
 				lost := meta.OriginKey{NamespaceID: 999999, Kind: meta.KeySigPublic, Revision: "20200101000000", Body: []byte("k")}
 				wantKind(t, "missing namespace in Tx", q.CreateOriginKey(f.ctx, &lost), errs.NotFound)
 				s := meta.OriginSecret{NamespaceID: acme.ID, Name: "TOKEN", Value: "v"}
-				f.ok(q.CreateOriginSecret(f.ctx, &s))
+				if err := q.CreateOriginSecret(f.ctx, &s); err != nil {
+					return err
+				}
 				wantKind(t, "duplicate secret in Tx", q.CreateOriginSecret(f.ctx, &s), errs.Exists)
 				wantKind(t, "secret of a missing namespace in Tx", q.CreateOriginSecret(f.ctx,
 					&meta.OriginSecret{NamespaceID: 999999, Name: "TOKEN", Value: "v"}), errs.NotFound)
@@ -151,7 +153,9 @@ func originKeyTests() []test {
 			// A rolled back transaction writes nothing.
 			err = f.s.Tx(f.ctx, func(q meta.Queries) error {
 				k := meta.OriginKey{NamespaceID: acme.ID, Kind: meta.KeySigPublic, Revision: "20220101000000", Body: []byte("k")}
-				f.ok(q.CreateOriginKey(f.ctx, &k))
+				if err := q.CreateOriginKey(f.ctx, &k); err != nil {
+					return err
+				}
 				return errBoom
 			})
 			if err != errBoom {
