@@ -59,7 +59,7 @@ func testHabAuth(t *testing.T, e *env) {
 	t.Run("PublicAnonymous", func(t *testing.T) {
 		t.Parallel()
 		for _, rt := range public {
-			e.anon().do(t, rt.method, rt.path, nil).want(t, http.StatusOK)
+			habDo(t, e.anon(), rt.method, rt.path, nil).want(t, http.StatusOK)
 			owner.c.do(t, rt.method, rt.path, nil).want(t, http.StatusOK)
 		}
 	})
@@ -89,29 +89,32 @@ func testHabAuth(t *testing.T, e *env) {
 	t.Run("Anonymous", func(t *testing.T) {
 		t.Parallel()
 		for _, rt := range protected {
-			e.anon().do(t, rt.method, rt.path, nil).want(t, http.StatusUnauthorized)
+			habDo(t, e.anon(), rt.method, rt.path, nil).want(t, http.StatusUnauthorized)
 		}
 	})
 
 	t.Run("NotAMember", func(t *testing.T) {
 		t.Parallel()
 		stranger := e.habUser(t)
-		for _, rt := range []struct{ method, path string }{
-			{http.MethodPut, originPath(origin)},
-			{http.MethodDelete, originPath(origin)},
-			{http.MethodGet, originPath(origin, "users")},
-			{http.MethodGet, originPath(origin, "users", owner.name, "role")},
-			{http.MethodGet, originPath(origin, "invitations")},
-			{http.MethodPost, originPath(origin, "keys")},
-			{http.MethodGet, originPath(origin, "secret_keys", "latest")},
-			{http.MethodGet, originPath(origin, "encryption_key")},
-			{http.MethodGet, originPath(origin, "secret")},
-			{http.MethodGet, originPath(origin, "integrations")},
-			{http.MethodPost, originPath(origin, "users", stranger.name, "invitations")},
-			{http.MethodPost, originPath(origin, "transfer", stranger.name)},
-			{http.MethodDelete, originPath(origin, "users", owner.name)},
+		for _, rt := range []struct {
+			method, path string
+			body         any
+		}{
+			{http.MethodPut, originPath(origin), map[string]any{"default_package_visibility": "private"}},
+			{http.MethodDelete, originPath(origin), nil},
+			{http.MethodGet, originPath(origin, "users"), nil},
+			{http.MethodGet, originPath(origin, "users", owner.name, "role"), nil},
+			{http.MethodGet, originPath(origin, "invitations"), nil},
+			{http.MethodPost, originPath(origin, "keys"), nil},
+			{http.MethodGet, originPath(origin, "secret_keys", "latest"), nil},
+			{http.MethodGet, originPath(origin, "encryption_key"), nil},
+			{http.MethodGet, originPath(origin, "secret"), nil},
+			{http.MethodGet, originPath(origin, "integrations"), nil},
+			{http.MethodPost, originPath(origin, "users", stranger.name, "invitations"), nil},
+			{http.MethodPost, originPath(origin, "transfer", stranger.name), nil},
+			{http.MethodDelete, originPath(origin, "users", owner.name), nil},
 		} {
-			stranger.do(t, rt.method, rt.path, nil).want(t, http.StatusForbidden)
+			stranger.do(t, rt.method, rt.path, rt.body).want(t, http.StatusForbidden)
 		}
 		// The same caller may read what is public.
 		for _, rt := range public {

@@ -69,7 +69,7 @@ func testHabInvitations(t *testing.T, e *env) {
 		// Sending needs maintainer.
 		member.do(t, http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil).want(t, http.StatusForbidden)
 		reader.do(t, http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil).want(t, http.StatusUnauthorized)
 		maint.do(t, http.MethodPost, originPath(origin, "users", "nosuch"+randHex(t, 4), "invitations"), nil).want(t, http.StatusNotFound)
 
 		r := maint.do(t, http.MethodPost, originPath(origin, "users", invitee.name, "invitations"), nil).want(t, http.StatusCreated)
@@ -95,7 +95,7 @@ func testHabInvitations(t *testing.T, e *env) {
 			}
 		}
 		invitee.do(t, http.MethodGet, originPath(origin, "invitations"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodGet, originPath(origin, "invitations"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "invitations"), nil).want(t, http.StatusUnauthorized)
 
 		// And for the invitee.
 		mine := invitee.userInvitations(t)
@@ -105,7 +105,7 @@ func testHabInvitations(t *testing.T, e *env) {
 		if got := other.userInvitations(t); len(got) != 0 {
 			t.Errorf("another user's invitations: %+v", got)
 		}
-		e.anon().do(t, http.MethodGet, "/v1/user/invitations", nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, "/v1/user/invitations", nil).want(t, http.StatusUnauthorized)
 
 		// Only the invitee accepts.
 		for _, a := range []*habActor{other, owner, maint} {

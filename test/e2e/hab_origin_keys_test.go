@@ -33,7 +33,7 @@ type keyRevision struct {
 func listKeys(t testing.TB, e *env, origin string) []keyRevision {
 	t.Helper()
 	var v []keyRevision
-	e.anon().do(t, http.MethodGet, originPath(origin, "keys"), nil).want(t, http.StatusOK).decode(t, &v)
+	habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys"), nil).want(t, http.StatusOK).decode(t, &v)
 	for _, k := range v {
 		if k.Origin != origin || k.Location != "/origins/"+origin+"/keys/"+k.Revision || len(k.Revision) != 14 {
 			t.Errorf("key list item %+v", k)
@@ -70,7 +70,7 @@ func testHabKeys(t *testing.T, e *env) {
 		if got := listKeys(t, e, origin); len(got) != 0 {
 			t.Errorf("keys of a new origin: %+v", got)
 		}
-		e.anon().do(t, http.MethodGet, originPath(origin, "keys", "latest"), nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys", "latest"), nil).want(t, http.StatusNotFound)
 
 		old, _ := keyAt(t, origin, time.Date(2019, 1, 2, 3, 4, 5, 0, time.UTC))
 		newer, _ := keyAt(t, origin, time.Date(2020, 6, 7, 8, 9, 10, 0, time.UTC))
@@ -86,7 +86,7 @@ func testHabKeys(t *testing.T, e *env) {
 		// A new one needs administrator.
 		member.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusForbidden).wantNonEmptyText(t)
 		e.habUser(t).do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusUnauthorized)
 		for _, garbage := range []string{"", "garbage", "SIG-PUB-1\n" + origin + "-20200607080910\n\nbm90IGEga2V5", strings.Replace(newer.String(), "SIG-PUB-1", "BOX-PUB-1", 1) + "x"} {
 			admin.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), garbage).want(t, http.StatusUnprocessableEntity)
 		}
@@ -97,13 +97,13 @@ func testHabKeys(t *testing.T, e *env) {
 			t.Errorf("key list %+v, want %s then %s", got, newer.Revision, old.Revision)
 		}
 		for _, k := range []hab.Key{old, newer} {
-			r := e.anon().do(t, http.MethodGet, originPath(origin, "keys", k.Revision), nil)
+			r := habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys", k.Revision), nil)
 			wantKeyFile(t, r, origin+"-"+k.Revision+".pub", k)
 			r.wantHeader(t, "Cache-Control", "private, no-cache, no-store")
 		}
-		wantKeyFile(t, e.anon().do(t, http.MethodGet, originPath(origin, "keys", "latest"), nil), origin+"-"+newer.Revision+".pub", newer)
-		e.anon().do(t, http.MethodGet, originPath(origin, "keys", "20000101000000"), nil).want(t, http.StatusNotFound)
-		e.anon().do(t, http.MethodGet, originPath("nosuch"+randHex(t, 4), "keys", "latest"), nil).want(t, http.StatusNotFound)
+		wantKeyFile(t, habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys", "latest"), nil), origin+"-"+newer.Revision+".pub", newer)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys", "20000101000000"), nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, originPath("nosuch"+randHex(t, 4), "keys", "latest"), nil).want(t, http.StatusNotFound)
 
 		// The server makes a pair on request.
 		member.do(t, http.MethodPost, originPath(origin, "keys"), nil).want(t, http.StatusForbidden)
@@ -117,7 +117,7 @@ func testHabKeys(t *testing.T, e *env) {
 		if gen <= newer.Revision || gen < hab.Revision(before) || gen > hab.Revision(time.Now().Add(2*time.Second)) {
 			t.Errorf("generated revision %s, want about now", gen)
 		}
-		pub := wantKeyFile(t, e.anon().do(t, http.MethodGet, originPath(origin, "keys", "latest"), nil), origin+"-"+gen+".pub", hab.Key{})
+		pub := wantKeyFile(t, habDo(t, e.anon(), http.MethodGet, originPath(origin, "keys", "latest"), nil), origin+"-"+gen+".pub", hab.Key{})
 		if pub.Type != hab.SigPublic || pub.Name != origin || pub.Revision != gen {
 			t.Errorf("generated public key %s-%s of type %s", pub.Name, pub.Revision, pub.Type)
 		}
@@ -140,7 +140,7 @@ func testHabKeys(t *testing.T, e *env) {
 
 		_, sec := keyAt(t, origin, time.Date(2022, 2, 3, 4, 5, 6, 0, time.UTC))
 		maint.do(t, http.MethodPost, originPath(origin, "secret_keys", sec.Revision), sec.String()).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPost, originPath(origin, "secret_keys", sec.Revision), sec.String()).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, originPath(origin, "secret_keys", sec.Revision), sec.String()).want(t, http.StatusUnauthorized)
 		pub, _ := keyAt(t, origin, time.Date(2022, 2, 3, 4, 5, 7, 0, time.UTC))
 		for _, garbage := range []string{"", "junk", pub.String(), strings.Replace(sec.String(), "SIG-SEC-1", "SIG-SEC-2", 1)} {
 			admin.do(t, http.MethodPost, originPath(origin, "secret_keys", sec.Revision), garbage).want(t, http.StatusUnprocessableEntity)
@@ -155,7 +155,7 @@ func testHabKeys(t *testing.T, e *env) {
 		}
 		reader.do(t, http.MethodGet, originPath(origin, "secret_keys", "latest"), nil).want(t, http.StatusForbidden)
 		e.habUser(t).do(t, http.MethodGet, originPath(origin, "secret_keys", "latest"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodGet, originPath(origin, "secret_keys", "latest"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "secret_keys", "latest"), nil).want(t, http.StatusUnauthorized)
 
 		// hab origin key upload --secfile takes only 200, and names the
 		// key where the revision goes.
@@ -174,7 +174,7 @@ func testHabKeys(t *testing.T, e *env) {
 		owner, reader := e.habUser(t), e.habUser(t)
 		origin := owner.createOrigin(t, "")
 		owner.addMember(t, origin, reader, "readonly_member")
-		e.anon().do(t, http.MethodGet, originPath(origin, "encryption_key"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "encryption_key"), nil).want(t, http.StatusUnauthorized)
 		e.habUser(t).do(t, http.MethodGet, originPath(origin, "encryption_key"), nil).want(t, http.StatusForbidden)
 
 		r := reader.do(t, http.MethodGet, originPath(origin, "encryption_key"), nil).want(t, http.StatusOK)

@@ -49,7 +49,7 @@ func testHabOrigins(t *testing.T, e *env) {
 		var chans []struct {
 			Name string `json:"name"`
 		}
-		e.anon().do(t, http.MethodGet, "/v1/depot/channels/"+name, nil).want(t, http.StatusOK).decode(t, &chans)
+		habDo(t, e.anon(), http.MethodGet, "/v1/depot/channels/"+name, nil).want(t, http.StatusOK).decode(t, &chans)
 		var names []string
 		for _, c := range chans {
 			names = append(names, c.Name)
@@ -90,16 +90,16 @@ func testHabOrigins(t *testing.T, e *env) {
 		owner := e.habUser(t)
 		for _, name := range []string{"Bad Name", "-x", "_x", "UPPER", "a/b", "a.b", strings.Repeat("a", 256)} {
 			owner.do(t, http.MethodPost, "/v1/depot/origins", map[string]any{"name": name}).want(t, http.StatusExpectationFailed)
-			e.anon().do(t, http.MethodGet, originPath(name), nil).want(t, http.StatusNotFound)
+			habDo(t, e.anon(), http.MethodGet, originPath(name), nil).want(t, http.StatusNotFound)
 		}
 	})
 
 	t.Run("NotFound", func(t *testing.T) {
 		t.Parallel()
 		u := e.habUser(t)
-		e.anon().do(t, http.MethodGet, originPath("nosuch"+randHex(t, 4)), nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, originPath("nosuch"+randHex(t, 4)), nil).want(t, http.StatusNotFound)
 		// A person's namespace is not an origin.
-		e.anon().do(t, http.MethodGet, originPath(u.name), nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, originPath(u.name), nil).want(t, http.StatusNotFound)
 	})
 
 	t.Run("PrivateKeyName", func(t *testing.T) {
@@ -137,7 +137,7 @@ func testHabOrigins(t *testing.T, e *env) {
 		if v := vis(); v != "public" {
 			t.Errorf("after a refused PUT: %q", v)
 		}
-		e.anon().do(t, http.MethodPut, originPath(origin), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPut, originPath(origin), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusUnauthorized)
 	})
 
 	t.Run("Delete", func(t *testing.T) {
@@ -164,7 +164,7 @@ func testHabOrigins(t *testing.T, e *env) {
 				t.Fatalf("delete with %s remaining: want 409, got:\n%s", why, r)
 			}
 			r.wantNonEmptyText(t)
-			e.anon().do(t, http.MethodGet, originPath(origin), nil).want(t, http.StatusOK)
+			habDo(t, e.anon(), http.MethodGet, originPath(origin), nil).want(t, http.StatusOK)
 		}
 		// Only the owner may try.
 		admin.do(t, http.MethodDelete, originPath(origin), nil).want(t, http.StatusForbidden)
@@ -186,10 +186,10 @@ func testHabOrigins(t *testing.T, e *env) {
 		owner.do(t, http.MethodDelete, "/v1/settings/"+origin+"/other", nil).want(t, http.StatusNoContent)
 
 		owner.do(t, http.MethodDelete, originPath(origin), nil).want(t, http.StatusNoContent)
-		e.anon().do(t, http.MethodGet, originPath(origin), nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin), nil).want(t, http.StatusNotFound)
 		owner.c.quayDo(t, http.MethodGet, "organization/"+origin, nil).want(t, http.StatusNotFound)
 		var chans []any
-		e.anon().do(t, http.MethodGet, "/v1/depot/channels/"+origin, nil).want(t, http.StatusOK).decode(t, &chans)
+		habDo(t, e.anon(), http.MethodGet, "/v1/depot/channels/"+origin, nil).want(t, http.StatusOK).decode(t, &chans)
 		if len(chans) != 0 {
 			t.Errorf("channels of a deleted origin: %v", chans)
 		}

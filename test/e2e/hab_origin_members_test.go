@@ -56,7 +56,7 @@ func testHabMembers(t *testing.T, e *env) {
 		setRole(owner, e.habUser(t).name, "member").want(t, http.StatusNotFound)
 		setRole(maint, reader.name, "member").want(t, http.StatusForbidden)
 		setRole(member, reader.name, "member").want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPut, originPath(origin, "users", reader.name, "role")+"?role=member", nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPut, originPath(origin, "users", reader.name, "role")+"?role=member", nil).want(t, http.StatusUnauthorized)
 		if got := owner.roleOf(t, origin, reader.name); got != "readonly_member" {
 			t.Errorf("after refused changes, role %q", got)
 		}
@@ -82,7 +82,7 @@ func testHabMembers(t *testing.T, e *env) {
 		admin.do(t, http.MethodDelete, originPath(origin, "users", member.name), nil).want(t, http.StatusForbidden)
 		member.do(t, http.MethodDelete, originPath(origin, "users", admin.name), nil).want(t, http.StatusForbidden)
 		owner.do(t, http.MethodDelete, originPath(origin, "users", owner.name), nil).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
-		e.anon().do(t, http.MethodDelete, originPath(origin, "users", member.name), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodDelete, originPath(origin, "users", member.name), nil).want(t, http.StatusUnauthorized)
 		wantStrings(t, "members", owner.members(t, origin), sortedNames(owner, admin, member)...)
 
 		owner.do(t, http.MethodDelete, originPath(origin, "users", member.name), nil).want(t, http.StatusNoContent)
@@ -102,7 +102,7 @@ func testHabMembers(t *testing.T, e *env) {
 		transfer(owner, owner.name).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
 		transfer(owner, stranger.name).want(t, http.StatusForbidden)
 		transfer(admin, admin.name).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPost, originPath(origin, "transfer", admin.name), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, originPath(origin, "transfer", admin.name), nil).want(t, http.StatusUnauthorized)
 
 		transfer(owner, admin.name).want(t, http.StatusNoContent)
 		if got := admin.roleOf(t, origin, admin.name); got != "owner" {
@@ -132,7 +132,7 @@ func testHabMembers(t *testing.T, e *env) {
 		owner.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusForbidden).wantNonEmptyText(t)
 		stranger.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
 		stranger.do(t, http.MethodPost, originPath("nosuch"+randHex(t, 4), "depart"), nil).want(t, http.StatusUnprocessableEntity)
-		e.anon().do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnauthorized)
 		member.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusNoContent)
 		wantStrings(t, "members", owner.members(t, origin), owner.name)
 		member.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnprocessableEntity)

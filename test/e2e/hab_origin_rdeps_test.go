@@ -155,7 +155,7 @@ func testHabRdepsEvents(t *testing.T, e *env) {
 		wantStrings(t, "events of another channel", summary(events(e.anon(), from, to, url.Values{"channel": {"unstable"}})))
 
 		for _, q := range []string{"", "?from_date=" + from, "?to_date=" + to, "?from_date=yesterday&to_date=" + to, "?from_date=" + from + "&to_date=2024-13-45"} {
-			e.anon().do(t, http.MethodGet, "/v1/depot/events"+q, nil).want(t, http.StatusBadRequest)
+			habDo(t, e.anon(), http.MethodGet, "/v1/depot/events"+q, nil).want(t, http.StatusBadRequest)
 		}
 	})
 }

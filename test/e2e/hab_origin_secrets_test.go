@@ -94,7 +94,7 @@ func testHabSecrets(t *testing.T, e *env) {
 		// Who may.
 		post(maint, map[string]any{"name": "M", "value": box}).want(t, http.StatusForbidden)
 		maint.do(t, http.MethodGet, originPath(origin, "secret"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodGet, originPath(origin, "secret"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, originPath(origin, "secret"), nil).want(t, http.StatusUnauthorized)
 		maint.do(t, http.MethodDelete, originPath(origin, "secret", "AWS_KEY"), nil).want(t, http.StatusForbidden)
 
 		// Boxes the origin cannot open.
@@ -164,7 +164,7 @@ func testHabSecrets(t *testing.T, e *env) {
 
 		creds := map[string]any{"username": "bob", "password": "s3cr3t-pw", "url": "https://registry.example.com"}
 		member.do(t, http.MethodPut, ipath("docker", "hub"), creds).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPut, ipath("docker", "hub"), creds).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPut, ipath("docker", "hub"), creds).want(t, http.StatusUnauthorized)
 		maint.do(t, http.MethodPut, ipath("docker", "hub"), creds).want(t, http.StatusCreated)
 		maint.do(t, http.MethodPut, ipath("docker", "quay"), map[string]any{"username": "q", "password": "p"}).want(t, http.StatusCreated)
 		r := maint.do(t, http.MethodPut, ipath("docker", "broken"), "{not json")
@@ -205,7 +205,7 @@ func testHabSecrets(t *testing.T, e *env) {
 			wantStrings(t, "docker integrations", all["docker"], "hub", "quay")
 		}
 		e.habUser(t).do(t, http.MethodGet, ipath("docker", "hub"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodGet, ipath("docker", "hub"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, ipath("docker", "hub"), nil).want(t, http.StatusUnauthorized)
 		reader.do(t, http.MethodGet, ipath("docker", "nosuch"), nil).want(t, http.StatusNotFound)
 
 		member.do(t, http.MethodDelete, ipath("docker", "hub"), nil).want(t, http.StatusForbidden)
@@ -232,6 +232,6 @@ func testHabSecrets(t *testing.T, e *env) {
 		caller.do(t, http.MethodPost, path, map[string]any{"username": account.name}).want(t, http.StatusBadRequest)
 		caller.do(t, http.MethodPost, path, map[string]any{"password": account.pass}).want(t, http.StatusBadRequest)
 		caller.do(t, http.MethodPost, path, map[string]any{}).want(t, http.StatusBadRequest)
-		e.anon().do(t, http.MethodPost, path, map[string]any{"username": account.name, "password": account.pass}).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, path, map[string]any{"username": account.name, "password": account.pass}).want(t, http.StatusUnauthorized)
 	})
 }

@@ -83,13 +83,13 @@ func testHabPackageSettings(t *testing.T, e *env) {
 		reader.do(t, http.MethodGet, sp("app"), nil).want(t, http.StatusNotFound)
 		member.do(t, http.MethodPost, sp("app"), nil).want(t, http.StatusForbidden)
 		reader.do(t, http.MethodPost, sp("app"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodPost, sp("app"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, sp("app"), nil).want(t, http.StatusUnauthorized)
 		// Made with the origin's default visibility.
 		wantSettings(t, maint.do(t, http.MethodPost, sp("app"), nil).want(t, http.StatusCreated), origin, "app", "private")
 		maint.do(t, http.MethodPost, sp("app"), nil).want(t, http.StatusConflict)
 		wantSettings(t, reader.do(t, http.MethodGet, sp("app"), nil).want(t, http.StatusOK), origin, "app", "private")
 		e.habUser(t).do(t, http.MethodGet, sp("app"), nil).want(t, http.StatusForbidden)
-		e.anon().do(t, http.MethodGet, sp("app"), nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, sp("app"), nil).want(t, http.StatusUnauthorized)
 		maint.do(t, http.MethodPost, "/v1/settings/nosuch"+randHex(t, 4)+"/app", nil).want(t, http.StatusNotFound)
 
 		for _, vis := range []string{"public", "hidden", "private"} {
@@ -124,9 +124,9 @@ func testHabPackageSettings(t *testing.T, e *env) {
 		owner.do(t, http.MethodPut, "/v1/settings/"+origin+"/quiet", map[string]any{"visibility": "private"}).want(t, http.StatusOK)
 		member.publish(t, habPkg{ident: ident(origin, "quiet", "1.0.0", "20240101000000")})
 		member.publish(t, habPkg{ident: ident(origin, "loud", "1.0.0", "20240101000000")})
-		e.anon().do(t, http.MethodGet, "/v1/depot/pkgs/"+origin+"/quiet/latest", nil).want(t, http.StatusNotFound)
+		habDo(t, e.anon(), http.MethodGet, "/v1/depot/pkgs/"+origin+"/quiet/latest", nil).want(t, http.StatusNotFound)
 		member.do(t, http.MethodGet, "/v1/depot/pkgs/"+origin+"/quiet/latest", nil).want(t, http.StatusOK)
-		e.anon().do(t, http.MethodGet, "/v1/depot/pkgs/"+origin+"/loud/latest", nil).want(t, http.StatusOK)
+		habDo(t, e.anon(), http.MethodGet, "/v1/depot/pkgs/"+origin+"/loud/latest", nil).want(t, http.StatusOK)
 	})
 
 	t.Run("OriginPackageList", func(t *testing.T) {

@@ -56,8 +56,8 @@ func testHabProfile(t *testing.T, e *env) {
 		if viaBasic.ID != p.ID {
 			t.Errorf("profile by password %+v, by token %+v", viaBasic, p)
 		}
-		e.anon().do(t, http.MethodGet, "/v1/profile", nil).want(t, http.StatusUnauthorized)
-		e.anon().do(t, http.MethodPatch, "/v1/profile", map[string]any{"email": "x@example.com"}).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodGet, "/v1/profile", nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPatch, "/v1/profile", map[string]any{"email": "x@example.com"}).want(t, http.StatusUnauthorized)
 
 		newMail := testserver.RandomName("m") + "@example.org"
 		a.do(t, http.MethodPatch, "/v1/profile", map[string]any{"email": newMail}).want(t, http.StatusOK)
@@ -101,7 +101,7 @@ func testHabProfile(t *testing.T, e *env) {
 		if got := list(a.c); len(got) != 0 {
 			t.Errorf("tokens of a new account: %+v", got)
 		}
-		e.anon().do(t, http.MethodPost, "/v1/profile/access-tokens", nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodPost, "/v1/profile/access-tokens", nil).want(t, http.StatusUnauthorized)
 
 		var profile habProfile
 		a.do(t, http.MethodGet, "/v1/profile", nil).want(t, http.StatusOK).decode(t, &profile)
@@ -175,6 +175,6 @@ func testHabProfile(t *testing.T, e *env) {
 		if got := list(a.c); len(got) != 0 {
 			t.Errorf("token list after delete %+v", got)
 		}
-		e.anon().do(t, http.MethodDelete, "/v1/profile/access-tokens/"+theirs.ID, nil).want(t, http.StatusUnauthorized)
+		habDo(t, e.anon(), http.MethodDelete, "/v1/profile/access-tokens/"+theirs.ID, nil).want(t, http.StatusUnauthorized)
 	})
 }
