@@ -84,11 +84,12 @@ func testHabKeys(t *testing.T, e *env) {
 		member.do(t, http.MethodPost, originPath(origin, "keys", old.Revision), old.String()).want(t, http.StatusConflict)
 		admin.do(t, http.MethodPost, originPath(origin, "keys", old.Revision), old.String()).want(t, http.StatusConflict)
 		// A new one needs administrator.
-		member.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusForbidden).wantNonEmptyText(t)
+		member.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusForbidden).
+			wantText(t, "You do not have permissions to upload a new origin signing public key: "+origin+"-"+newer.Revision)
 		e.habUser(t).do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusForbidden)
 		habDo(t, e.anon(), http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()).want(t, http.StatusUnauthorized)
 		for _, garbage := range []string{"", "garbage", "SIG-PUB-1\n" + origin + "-20200607080910\n\nbm90IGEga2V5", strings.Replace(newer.String(), "SIG-PUB-1", "BOX-PUB-1", 1) + "x"} {
-			admin.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), garbage).want(t, http.StatusUnprocessableEntity)
+			admin.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), garbage).want(t, http.StatusUnprocessableEntity).wantText(t, "Invalid origin public key")
 		}
 		owner.do(t, http.MethodPost, originPath(origin, "keys", newer.Revision), newer.String()+"\n").want(t, http.StatusCreated)
 

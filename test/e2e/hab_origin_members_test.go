@@ -47,7 +47,7 @@ func testHabMembers(t *testing.T, e *env) {
 		setRole := func(a *habActor, whom, role string) *response {
 			return a.do(t, http.MethodPut, originPath(origin, "users", whom, "role")+"?role="+role, nil)
 		}
-		setRole(owner, reader.name, "bogus").want(t, http.StatusUnprocessableEntity)
+		setRole(owner, reader.name, "bogus").want(t, http.StatusUnprocessableEntity).wantText(t, "Invalid member role 'bogus'")
 		setRole(owner, reader.name, "").want(t, http.StatusUnprocessableEntity)
 		setRole(owner, reader.name, "owner").want(t, http.StatusForbidden)
 		setRole(admin, admin.name, "maintainer").want(t, http.StatusForbidden)
@@ -99,7 +99,7 @@ func testHabMembers(t *testing.T, e *env) {
 		transfer := func(a *habActor, to string) *response {
 			return a.do(t, http.MethodPost, originPath(origin, "transfer", to), nil)
 		}
-		transfer(owner, owner.name).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
+		transfer(owner, owner.name).want(t, http.StatusUnprocessableEntity).wantText(t, "Cannot transfer origin ownership to self")
 		transfer(owner, stranger.name).want(t, http.StatusForbidden)
 		transfer(admin, admin.name).want(t, http.StatusForbidden)
 		habDo(t, e.anon(), http.MethodPost, originPath(origin, "transfer", admin.name), nil).want(t, http.StatusUnauthorized)
@@ -129,8 +129,8 @@ func testHabMembers(t *testing.T, e *env) {
 		owner, member, stranger := e.habUser(t), e.habUser(t), e.habUser(t)
 		origin := owner.createOrigin(t, "")
 		owner.addMember(t, origin, member, "maintainer")
-		owner.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusForbidden).wantNonEmptyText(t)
-		stranger.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
+		owner.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusForbidden).wantText(t, "Departing the owner from the origin is not allowed")
+		stranger.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnprocessableEntity).wantText(t, "Do not have access to the origin '"+origin+"'")
 		stranger.do(t, http.MethodPost, originPath("nosuch"+randHex(t, 4), "depart"), nil).want(t, http.StatusUnprocessableEntity)
 		habDo(t, e.anon(), http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusUnauthorized)
 		member.do(t, http.MethodPost, originPath(origin, "depart"), nil).want(t, http.StatusNoContent)

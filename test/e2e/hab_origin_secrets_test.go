@@ -131,12 +131,12 @@ func testHabSecrets(t *testing.T, e *env) {
 			map[string]any{"name": "BAD", "value": "garbage"},
 			map[string]any{"name": "BAD", "value": tampered.String()},
 			map[string]any{"name": "BAD", "value": ""},
-			map[string]any{"name": "BAD"},
-			map[string]any{"value": box},
-			map[string]any{"name": "", "value": box},
 		} {
 			post(admin, body).want(t, http.StatusUnprocessableEntity)
 		}
+		post(admin, map[string]any{"name": "BAD"}).want(t, http.StatusUnprocessableEntity).wantText(t, "Missing value for field 'value'")
+		post(admin, map[string]any{"value": box}).want(t, http.StatusUnprocessableEntity).wantText(t, "Missing value for field 'name'")
+		post(admin, map[string]any{"name": "", "value": box}).want(t, http.StatusUnprocessableEntity).wantText(t, "Missing value for field 'name'")
 		post(admin, "{not json").want(t, http.StatusBadRequest, http.StatusUnprocessableEntity)
 		if got := list(); len(got) != 2 {
 			t.Errorf("secrets after refused posts: %+v", got)

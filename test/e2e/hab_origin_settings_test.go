@@ -96,7 +96,7 @@ func testHabPackageSettings(t *testing.T, e *env) {
 			wantSettings(t, maint.do(t, http.MethodPut, sp("app"), map[string]any{"visibility": vis}).want(t, http.StatusOK), origin, "app", vis)
 			wantSettings(t, reader.do(t, http.MethodGet, sp("app"), nil).want(t, http.StatusOK), origin, "app", vis)
 		}
-		maint.do(t, http.MethodPut, sp("app"), map[string]any{}).want(t, http.StatusUnprocessableEntity).wantNonEmptyText(t)
+		maint.do(t, http.MethodPut, sp("app"), map[string]any{}).want(t, http.StatusUnprocessableEntity).wantText(t, "Missing required package visibility")
 		maint.do(t, http.MethodPut, sp("app"), map[string]any{"visibility": ""}).want(t, http.StatusUnprocessableEntity)
 		maint.do(t, http.MethodPut, sp("app"), map[string]any{"visibility": "secret"}).want(t, http.StatusBadRequest)
 		member.do(t, http.MethodPut, sp("app"), map[string]any{"visibility": "public"}).want(t, http.StatusForbidden)

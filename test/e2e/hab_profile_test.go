@@ -162,8 +162,8 @@ func testHabProfile(t *testing.T, e *env) {
 		}
 
 		// Deleting.
-		a.do(t, http.MethodDelete, "/v1/profile/access-tokens/abc", nil).want(t, http.StatusUnprocessableEntity)
-		other.do(t, http.MethodDelete, "/v1/profile/access-tokens/"+second.ID, nil).want(t, http.StatusUnauthorized)
+		a.do(t, http.MethodDelete, "/v1/profile/access-tokens/abc", nil).want(t, http.StatusUnprocessableEntity).wantText(t, "Error parsing access token.")
+		other.do(t, http.MethodDelete, "/v1/profile/access-tokens/"+second.ID, nil).want(t, http.StatusUnauthorized).wantText(t, "Unauthorized access.")
 		var theirs habToken
 		other.do(t, http.MethodPost, "/v1/profile/access-tokens", nil).want(t, http.StatusOK).decode(t, &theirs)
 		a.do(t, http.MethodDelete, "/v1/profile/access-tokens/"+theirs.ID, nil).want(t, http.StatusUnauthorized)
