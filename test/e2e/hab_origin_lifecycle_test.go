@@ -194,8 +194,55 @@ func testHabOrigins(t *testing.T, e *env) {
 			t.Errorf("channels of a deleted origin: %v", chans)
 		}
 		owner.do(t, http.MethodDelete, originPath(origin), nil).want(t, http.StatusNotFound)
-		// The name is free again.
+		// The name is free again, and nothing of the old origin comes
+		// back with it.
 		owner.do(t, http.MethodPost, "/v1/depot/origins", map[string]any{"name": origin}).want(t, http.StatusCreated)
+		wantStrings(t, "members of the new origin", owner.members(t, origin), owner.name)
+		if got := owner.originInvitations(t, origin); len(got) != 0 {
+			t.Errorf("invitations of the new origin: %+v", got)
+		}
+		var secrets, keys []any
+		owner.do(t, http.MethodGet, originPath(origin, "secret"), nil).want(t, http.StatusOK).decode(t, &secrets)
+		e.anon().do(t, http.MethodGet, originPath(origin, "keys"), nil).want(t, http.StatusOK).decode(t, &keys)
+		if len(secrets) != 0 || len(keys) != 0 {
+			t.Errorf("the new origin has secrets %v and keys %v", secrets, keys)
+		}
+		var integrations map[string]any
+		owner.do(t, http.MethodGet, originPath(origin, "integrations"), nil).want(t, http.StatusOK).decode(t, &integrations)
+		if len(integrations) != 0 {
+			t.Errorf("integrations of the new origin: %v", integrations)
+		}
+		owner.do(t, http.MethodGet, "/v1/settings/"+origin+"/other", nil).want(t, http.StatusNotFound)
+		admin.do(t, http.MethodGet, originPath(origin, "users"), nil).want(t, http.StatusForbidden)
+		e.anon().do(t, http.MethodGet, "/v1/depot/pkgs/"+origin+"/thing/latest", nil).want(t, http.StatusNotFound)
+	})
+
+	t.Run("MadeThroughQuay", func(t *testing.T) {
+		t.Parallel()
+		// Every organisation is an origin (docs/api/habitat.md, The
+		// model): its teams give origin roles.
+		creator, builder, reader := e.habUser(t), e.habUser(t), e.habUser(t)
+		org := creator.createOrg(t)
+		putTeamMember(t, creator.user, org, "builders", "creator", builder.user)
+		putTeamMember(t, creator.user, org, "readers", "member", reader.user)
+
+		o, obj := getOrigin(t, e.anon(), org)
+		if o.Name != org || o.DefaultPackageVisibility != "public" || o.OwnerAccount == nil || *o.OwnerAccount != creator.name {
+			t.Errorf("origin made through Quay: %v", obj)
+		}
+		wantStrings(t, "members", reader.members(t, org), sortedNames(creator, builder, reader)...)
+		for who, role := range map[*habActor]string{creator: "administrator", builder: "member", reader: "readonly_member"} {
+			if got := builder.roleOf(t, org, who.name); got != role {
+				t.Errorf("role of %s = %q, want %q", who.name, got, role)
+			}
+		}
+		builder.publish(t, habPkg{ident: ident(org, "made", "1.0", "20240101000000")})
+		r := reader.do(t, http.MethodPost, identPath(ident(org, "nope", "1.0", "20240101000000"))+"?checksum=00", "x")
+		r.want(t, http.StatusForbidden)
+		builder.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/stable", nil).want(t, http.StatusUnauthorized)
+		creator.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/stable", nil).want(t, http.StatusCreated)
+		creator.do(t, http.MethodPut, originPath(org), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusNoContent)
+		creator.do(t, http.MethodDelete, originPath(org), nil).want(t, http.StatusForbidden)
 	})
 
 	t.Run("QuayOrganization", func(t *testing.T) {

@@ -139,6 +139,23 @@ func testHabMembers(t *testing.T, e *env) {
 		member.do(t, http.MethodGet, originPath(origin, "users"), nil).want(t, http.StatusForbidden)
 	})
 
+	t.Run("ScopedTokens", func(t *testing.T) {
+		t.Parallel()
+		// A token's scopes cap the role (docs/api/habitat.md): pull at
+		// readonly_member, push at maintainer.
+		owner := e.habUser(t)
+		origin := owner.createOrigin(t, "")
+		pull := e.withAuth("Bearer " + owner.apiToken(t, "pull"))
+		push := e.withAuth("Bearer " + owner.apiToken(t, "push"))
+		habDo(t, pull, http.MethodGet, originPath(origin, "users"), nil).want(t, http.StatusOK)
+		habDo(t, pull, http.MethodGet, originPath(origin, "secret_keys", "latest"), nil).want(t, http.StatusForbidden)
+		habDo(t, pull, http.MethodPost, originPath(origin, "users", e.habUser(t).name, "invitations"), nil).want(t, http.StatusForbidden)
+		habDo(t, push, http.MethodPost, originPath(origin, "users", e.habUser(t).name, "invitations"), nil).want(t, http.StatusCreated)
+		habDo(t, push, http.MethodPut, originPath(origin), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusForbidden)
+		habDo(t, push, http.MethodDelete, originPath(origin), nil).want(t, http.StatusForbidden)
+		owner.do(t, http.MethodPut, originPath(origin), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusNoContent)
+	})
+
 	t.Run("RoleTable", func(t *testing.T) {
 		t.Parallel()
 		owner := e.habUser(t)
