@@ -2,8 +2,11 @@ package testserver
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +32,25 @@ func TestStartOnTakenAddress(t *testing.T) {
 	}
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// PID names the running wharf process, and nothing once it stopped.
+func TestPID(t *testing.T) {
+	s := Start(t, Options{})
+	pid := s.PID()
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		t.Fatalf("PID %d: %v", pid, err)
+	}
+	if args := strings.Split(string(cmdline), "\x00"); len(args) < 2 || filepath.Base(args[0]) != "wharf" || args[1] != "serve" {
+		t.Errorf("PID %d runs %q, want wharf serve", pid, args)
+	}
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.PID(); got != 0 {
+		t.Errorf("PID after Stop = %d, want 0", got)
 	}
 }
 
