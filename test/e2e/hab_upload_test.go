@@ -172,6 +172,10 @@ func TestHabUploadValidation(t *testing.T) {
 			reader.api.upload(t, h).want(t, http.StatusForbidden)
 			refused(t, h, true)
 			c.upload(t, h).want(t, http.StatusCreated)
+			// What refused checks for is there after an upload.
+			if n := blobCopies(t, e, sha256Digest(h.data)); n != 1 {
+				t.Errorf("an uploaded package is stored %d times, want once", n)
+			}
 			// The caller is checked before the existence.
 			outsider.api.upload(t, h).want(t, http.StatusForbidden)
 		})
