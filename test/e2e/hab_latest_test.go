@@ -148,7 +148,7 @@ func TestHabLatest(t *testing.T) {
 			for path, want := range map[string]hab.Ident{
 				"/v1/depot/channels/" + o.name + "/stable/pkgs/chan/latest?target=x86_64-linux":   old.id,
 				"/v1/depot/channels/" + o.name + "/unstable/pkgs/chan/latest?target=x86_64-linux": cur.id,
-				"/v1/depot/pkgs/" + o.name + "/chan/latest?target=x86_64-linux":                    cur.id,
+				"/v1/depot/pkgs/" + o.name + "/chan/latest?target=x86_64-linux":                   cur.id,
 			} {
 				if got := latestOf(t, path); got != want {
 					t.Errorf("%s: %s, want %s", path, got, want)
