@@ -46,7 +46,7 @@ func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, n
 }
 
 // DeleteChannel deletes a channel but "stable" and "unstable"; the
-// releases in it stay. Errors: errs.Denied for those and below
+// releases in it stay. Errors: errs.Conflict for those; errs.Denied below
 // maintainer; errs.NotFound; errs.Unauthenticated.
 func (s *Service) DeleteChannel(ctx context.Context, p auth.Principal, origin, name string) error {
 	ns, err := s.Origin(ctx, origin)
@@ -57,7 +57,7 @@ func (s *Service) DeleteChannel(ctx context.Context, p auth.Principal, origin, n
 		return err
 	}
 	if name == Stable || name == Unstable {
-		return errs.E(errs.Denied, "the %s channel cannot be deleted", name)
+		return errs.E(errs.Conflict, "the %s channel cannot be deleted", name)
 	}
 	ch, err := s.store.GetChannel(ctx, ns.ID, name)
 	if err != nil {
