@@ -22,13 +22,19 @@ type CreateOrgRequest struct {
 	Name    string
 	Email   string // optional contact address
 	Creator Principal
+	// Also, when set, runs in the creating transaction after the
+	// organisation and its owners team exist, to create what a front keeps
+	// with an organisation; its error rolls everything back and is
+	// returned.
+	Also func(ctx context.Context, q meta.Queries, ns meta.Namespace) error
 }
 
 // CreateOrg creates an organisation, public like a user's namespace, with
 // the team OwnersTeam (role admin) holding its creator, in one
-// transaction. Errors: errs.Invalid for a bad name or e-mail; errs.Exists
-// when a user or organisation has the name; errs.Unauthenticated for an
-// anonymous creator; errs.Denied for a robot.
+// transaction, with what req.Also adds. Errors: errs.Invalid for a bad
+// name or e-mail; errs.Exists when a user or organisation has the name;
+// errs.Unauthenticated for an anonymous creator; errs.Denied for a robot;
+// those of req.Also.
 func (s *Service) CreateOrg(ctx context.Context, req CreateOrgRequest) (meta.Namespace, error) {
 	switch {
 	case req.Creator.Anonymous():
@@ -59,7 +65,13 @@ func (s *Service) CreateOrg(ctx context.Context, req CreateOrgRequest) (meta.Nam
 		if err := q.CreateTeam(ctx, &t); err != nil {
 			return err
 		}
-		return q.AddTeamMember(ctx, t.ID, req.Creator.UserID)
+		if err := q.AddTeamMember(ctx, t.ID, req.Creator.UserID); err != nil {
+			return err
+		}
+		if req.Also != nil {
+			return req.Also(ctx, q, ns)
+		}
+		return nil
 	})
 	if errs.Is(err, errs.Exists) {
 		return meta.Namespace{}, errs.Wrap(errs.Exists, "A user or organization with this name already exists", err)

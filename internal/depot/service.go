@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"wharf/internal/artifact"
@@ -49,6 +50,8 @@ type Service struct {
 	verify  bool
 	maxSize int64
 	now     func() time.Time
+	// boxMu serialises making origin encryption keys (see EncryptionKey).
+	boxMu sync.Mutex
 }
 
 // New returns a Service.

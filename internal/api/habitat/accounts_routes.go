@@ -1,4 +1,0 @@
-package habitat
-
-// accountRoutes registers the routes of this group.
-func (h *Handler) accountRoutes() {}

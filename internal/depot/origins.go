@@ -1,0 +1,258 @@
+package depot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"wharf/internal/auth"
+	"wharf/internal/errs"
+	"wharf/internal/format/hab"
+	"wharf/internal/meta"
+)
+
+// OriginInfo is an origin with its Habitat settings and its owner.
+type OriginInfo struct {
+	Namespace meta.Namespace
+	// Settings are the origin's settings, the defaults (public packages,
+	// the organisation's creation time) when it has none stored.
+	Settings meta.Origin
+	// OwnerID and OwnerName name the member with the owner role or, when
+	// none has it, the first person of the owners team; 0 and "" when
+	// there is neither.
+	OwnerID   int64
+	OwnerName string
+	// PrivateKeyName is "<origin>-<revision>" of the newest secret signing
+	// key, "" when there is none. Only Origin fills it.
+	PrivateKeyName string
+	// PackageCount is how many releases the origin holds, a release for
+	// each target counting once. Only UserOrigins fills it.
+	PackageCount int
+}
+
+// CreateOriginRequest describes a new origin.
+type CreateOriginRequest struct {
+	Name string
+	// DefaultVisibility is the visibility of the origin's new packages:
+	// meta.VisibilityPublic (when empty) or meta.VisibilityPrivate.
+	DefaultVisibility string
+}
+
+// checkDefaultVisibility checks a default package visibility; "" is
+// public.
+func checkDefaultVisibility(v string) (string, error) {
+	switch v {
+	case "":
+		return meta.VisibilityPublic, nil
+	case meta.VisibilityPublic, meta.VisibilityPrivate:
+		return v, nil
+	}
+	return "", errs.E(errs.Invalid, "invalid default package visibility '%s'", v)
+}
+
+// CreateOrigin creates an origin: an organisation (with its owners team
+// holding the creator), the creator as its member with the owner role,
+// its channels "unstable" and "stable" and its settings, in one
+// transaction. The name must be both a Habitat origin name and a Wharf
+// namespace name. Errors: errs.Invalid for a bad name or visibility;
+// errs.Exists when a user or organisation has the name;
+// errs.Unauthenticated; errs.Denied for a robot or a credential that may
+// not act for its user's account.
+func (s *Service) CreateOrigin(ctx context.Context, p auth.Principal, req CreateOriginRequest) (OriginInfo, error) {
+	if p.Anonymous() {
+		return OriginInfo{}, errs.E(errs.Unauthenticated, "authentication required")
+	}
+	if !p.AdministersAccount() {
+		return OriginInfo{}, errs.E(errs.Denied, "this credential may not create origins")
+	}
+	vis, err := checkDefaultVisibility(req.DefaultVisibility)
+	if err != nil {
+		return OriginInfo{}, err
+	}
+	if err := hab.ValidOrigin(req.Name); err != nil {
+		return OriginInfo{}, err
+	}
+	if err := auth.ValidNamespaceName(req.Name); err != nil {
+		return OriginInfo{}, errs.Wrap(errs.Invalid, fmt.Sprintf("invalid origin '%s'", req.Name), err)
+	}
+	info := OriginInfo{OwnerID: p.UserID, OwnerName: p.Name}
+	ns, err := s.acct.CreateOrg(ctx, auth.CreateOrgRequest{Name: req.Name, Creator: p,
+		Also: func(ctx context.Context, q meta.Queries, ns meta.Namespace) error {
+			m := meta.Member{NamespaceID: ns.ID, UserID: p.UserID, Role: meta.MemberOwner}
+			if err := q.PutMember(ctx, &m); err != nil {
+				return err
+			}
+			for _, name := range []string{Unstable, Stable} {
+				c := meta.Channel{NamespaceID: ns.ID, Name: name, OwnerID: p.UserID}
+				if err := q.CreateChannel(ctx, &c); err != nil {
+					return err
+				}
+			}
+			info.Settings = meta.Origin{NamespaceID: ns.ID, DefaultVisibility: vis}
+			return q.PutOrigin(ctx, &info.Settings)
+		}})
+	if err != nil {
+		return OriginInfo{}, err
+	}
+	info.Namespace = ns
+	return info, nil
+}
+
+// GetOrigin returns an origin with its owner and newest secret signing
+// key name; anyone may read it. Errors: errs.NotFound.
+func (s *Service) GetOrigin(ctx context.Context, name string) (OriginInfo, error) {
+	ns, err := s.Origin(ctx, name)
+	if err != nil {
+		return OriginInfo{}, err
+	}
+	info, err := s.originInfo(ctx, s.store, ns)
+	if err != nil {
+		return OriginInfo{}, err
+	}
+	k, err := s.store.LatestOriginKey(ctx, ns.ID, meta.KeySigSecret)
+	switch {
+	case err == nil:
+		info.PrivateKeyName = ns.Name + "-" + k.Revision
+	case !errs.Is(err, errs.NotFound):
+		return OriginInfo{}, fmt.Errorf("origin %s: %w", name, err)
+	}
+	return info, nil
+}
+
+// originInfo reads an origin's settings and owner.
+func (s *Service) originInfo(ctx context.Context, q meta.Queries, ns meta.Namespace) (OriginInfo, error) {
+	info := OriginInfo{Namespace: ns}
+	var err error
+	if info.Settings, err = settingsOf(ctx, q, ns); err != nil {
+		return OriginInfo{}, err
+	}
+	owner, err := ownerOf(ctx, q, ns)
+	if err != nil {
+		return OriginInfo{}, err
+	}
+	info.OwnerID, info.OwnerName = owner.ID, owner.Name
+	return info, nil
+}
+
+// settingsOf returns an origin's settings, the defaults when it has none.
+func settingsOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.Origin, error) {
+	o, err := q.GetOrigin(ctx, ns.ID)
+	if errs.Is(err, errs.NotFound) {
+		return meta.Origin{NamespaceID: ns.ID, DefaultVisibility: meta.VisibilityPublic, Created: ns.Created, Updated: ns.Created}, nil
+	}
+	if err != nil {
+		return meta.Origin{}, fmt.Errorf("settings of origin %s: %w", ns.Name, err)
+	}
+	return o, nil
+}
+
+// ownerOf returns the member of ns with the owner role or, when none has
+// it, the first person of its owners team; the zero User when there is
+// neither.
+func ownerOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.User, error) {
+	ms, err := q.ListMembers(ctx, ns.ID)
+	if err != nil {
+		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
+	}
+	for _, m := range ms {
+		if m.Role == meta.MemberOwner {
+			return meta.User{ID: m.UserID, Name: m.UserName}, nil
+		}
+	}
+	t, err := q.GetTeam(ctx, ns.ID, auth.OwnersTeam)
+	if errs.Is(err, errs.NotFound) {
+		return meta.User{}, nil
+	}
+	if err != nil {
+		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
+	}
+	us, err := q.ListTeamMembers(ctx, t.ID)
+	if err != nil {
+		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
+	}
+	for _, u := range us {
+		if !u.Robot {
+			return u, nil
+		}
+	}
+	return meta.User{}, nil
+}
+
+// UpdateOrigin sets the visibility of an origin's new packages; ""
+// resets it to public, as Builder does. Errors: errs.Invalid for another
+// visibility; errs.NotFound; errs.Unauthenticated; errs.Denied below
+// administrator.
+func (s *Service) UpdateOrigin(ctx context.Context, p auth.Principal, name, visibility string) error {
+	ns, err := s.Origin(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
+		return err
+	}
+	vis, err := checkDefaultVisibility(visibility)
+	if err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		o, err := settingsOf(ctx, q, ns)
+		if err != nil {
+			return err
+		}
+		o.DefaultVisibility = vis
+		return q.PutOrigin(ctx, &o)
+	})
+	if err != nil {
+		return fmt.Errorf("update origin %s: %w", name, err)
+	}
+	return nil
+}
+
+// UserOrigins returns the origins the caller is a member of, by name,
+// with how many releases each holds. Errors: errs.Unauthenticated.
+func (s *Service) UserOrigins(ctx context.Context, p auth.Principal) ([]OriginInfo, error) {
+	if p.Anonymous() {
+		return nil, errs.E(errs.Unauthenticated, "authentication required")
+	}
+	ids := map[int64]bool{}
+	ms, err := s.store.ListUserMembers(ctx, p.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
+	}
+	for _, m := range ms {
+		ids[m.NamespaceID] = true
+	}
+	teams, err := s.store.ListUserTeams(ctx, p.UserID, 0)
+	if err != nil {
+		return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
+	}
+	for _, t := range teams {
+		ids[t.NamespaceID] = true
+	}
+	out := make([]OriginInfo, 0, len(ids))
+	for id := range ids {
+		ns, err := s.store.GetNamespaceByID(ctx, id)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
+		}
+		if ns.Kind != meta.KindOrg {
+			continue
+		}
+		info, err := s.originInfo(ctx, s.store, ns)
+		if err != nil {
+			return nil, err
+		}
+		rels, err := s.store.ListReleaseKeys(ctx, meta.ReleaseFilter{NamespaceID: ns.ID})
+		if err != nil {
+			return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
+		}
+		info.PackageCount = len(rels)
+		out = append(out, info)
+	}
+	slices.SortFunc(out, func(a, b OriginInfo) int { return strings.Compare(a.Namespace.Name, b.Namespace.Name) })
+	return out, nil
+}

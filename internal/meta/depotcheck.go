@@ -1,0 +1,128 @@
+package meta
+
+import (
+	"strings"
+
+	"wharf/internal/errs"
+)
+
+// The checks below are the errs.Invalid cases of the depot aggregates.
+// Every implementation runs them before it writes, so a bad value is
+// refused the same way by each.
+
+// Package types.
+const (
+	PackageStandard = "standard"
+	PackageNative   = "native"
+)
+
+// CheckVisibility returns errs.Invalid unless v is one of the Visibility
+// values.
+func CheckVisibility(v string) error {
+	switch v {
+	case VisibilityPublic, VisibilityPrivate, VisibilityHidden:
+		return nil
+	}
+	return errs.E(errs.Invalid, "unknown visibility %q", v)
+}
+
+// CheckVisibilities returns errs.Invalid unless every one of vs is a
+// Visibility value.
+func CheckVisibilities(vs []string) error {
+	for _, v := range vs {
+		if err := CheckVisibility(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TDep is a release dependency split into its parts.
+type TDep struct {
+	Origin, Name, Version, Release string
+}
+
+// ParseTDep splits "origin/name/version/release". Errors: errs.Invalid
+// unless s has exactly four non-empty parts.
+func ParseTDep(s string) (TDep, error) {
+	p := strings.Split(s, "/")
+	if len(p) != 4 || p[0] == "" || p[1] == "" || p[2] == "" || p[3] == "" {
+		return TDep{}, errs.E(errs.Invalid, "dependency %q is not origin/name/version/release", s)
+	}
+	return TDep{Origin: p[0], Name: p[1], Version: p[2], Release: p[3]}, nil
+}
+
+// CheckRelease returns r's TDeps split into their parts. Errors:
+// errs.Invalid for an empty origin, name, version, release, target or
+// checksum, an unknown visibility or package type, or a malformed TDep.
+func CheckRelease(r *Release) ([]TDep, error) {
+	if r.Origin == "" || r.Name == "" || r.Version == "" || r.Release == "" || r.Target == "" || r.Checksum == "" {
+		return nil, errs.E(errs.Invalid, "release ident, target or checksum is empty")
+	}
+	if err := CheckVisibility(r.Visibility); err != nil {
+		return nil, err
+	}
+	if r.PackageType != PackageStandard && r.PackageType != PackageNative {
+		return nil, errs.E(errs.Invalid, "unknown package type %q", r.PackageType)
+	}
+	deps := make([]TDep, 0, len(r.TDeps))
+	for _, s := range r.TDeps {
+		d, err := ParseTDep(s)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, d)
+	}
+	return deps, nil
+}
+
+// CheckReleaseFilter returns errs.Invalid for an unknown visibility in f.
+func CheckReleaseFilter(f ReleaseFilter) error {
+	return CheckVisibilities(f.Visibilities)
+}
+
+// CheckPage returns errs.Invalid for a negative offset.
+func CheckPage(offset int) error {
+	if offset < 0 {
+		return errs.E(errs.Invalid, "offset is negative")
+	}
+	return nil
+}
+
+// CheckChannel returns errs.Invalid for a Channel without a name.
+func CheckChannel(c *Channel) error {
+	if c.Name == "" {
+		return errs.E(errs.Invalid, "channel name is empty")
+	}
+	return nil
+}
+
+// CheckDepotEvent returns errs.Invalid for an unknown operation or
+// visibility, or an event without a channel, origin or name.
+func CheckDepotEvent(e *DepotEvent) error {
+	if e.Operation != EventPromote && e.Operation != EventDemote {
+		return errs.E(errs.Invalid, "unknown event operation %q", e.Operation)
+	}
+	if e.Channel == "" || e.Origin == "" || e.Name == "" {
+		return errs.E(errs.Invalid, "event channel, origin or name is empty")
+	}
+	return CheckVisibility(e.Visibility)
+}
+
+// CheckOrigin returns errs.Invalid unless o's default visibility is
+// VisibilityPublic or VisibilityPrivate.
+func CheckOrigin(o *Origin) error {
+	if o.DefaultVisibility != VisibilityPublic && o.DefaultVisibility != VisibilityPrivate {
+		return errs.E(errs.Invalid, "origin default visibility %q is neither public nor private", o.DefaultVisibility)
+	}
+	return nil
+}
+
+// CheckPackageSettings returns errs.Invalid for settings without an
+// origin or a name, or with an unknown visibility.
+func CheckPackageSettings(s *PackageSettings) error {
+	if s.Origin == "" || s.Name == "" {
+		return errs.E(errs.Invalid, "package origin or name is empty")
+	}
+	return CheckVisibility(s.Visibility)
+}

@@ -1,0 +1,319 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"wharf/internal/errs"
+	"wharf/internal/meta"
+)
+
+const releaseCols = `version_id, repo_id, namespace_id, origin, name, version, release, target, checksum,
+	visibility, package_type, owner_id, created, updated`
+
+func scanRelease(s scanner) (meta.Release, error) {
+	var r meta.Release
+	var created, updated int64
+	if err := s.Scan(&r.VersionID, &r.RepoID, &r.NamespaceID, &r.Origin, &r.Name, &r.Version, &r.Release,
+		&r.Target, &r.Checksum, &r.Visibility, &r.PackageType, &r.OwnerID, &created, &updated); err != nil {
+		return meta.Release{}, err
+	}
+	r.Created, r.Updated = unstamp(created), unstamp(updated)
+	return r, nil
+}
+
+// CreateRelease implements meta.Releases. The release belongs to the
+// version's repository and namespace: CreateRelease sets r.RepoID and
+// r.NamespaceID from the version. Errors beyond the interface's:
+// errs.Invalid for what meta.CheckRelease refuses, or for a RepoID or
+// NamespaceID that is set and not the version's.
+func (q *queries) CreateRelease(ctx context.Context, r *meta.Release) error {
+	deps, err := meta.CheckRelease(r)
+	if err != nil {
+		return err
+	}
+	at := now()
+	var repoID, namespaceID int64
+	err = q.atomic(ctx, func(c dbtx) error {
+		err := c.QueryRowContext(ctx, `SELECT v.repo_id, r.namespace_id FROM versions v
+			JOIN repositories r ON r.id = v.repo_id WHERE v.id = ?`, r.VersionID).Scan(&repoID, &namespaceID)
+		if err != nil {
+			return missing(err, "version not found")
+		}
+		if (r.RepoID != 0 && r.RepoID != repoID) || (r.NamespaceID != 0 && r.NamespaceID != namespaceID) {
+			return errs.E(errs.Invalid, "release repository or namespace is not the version's")
+		}
+		_, err = c.ExecContext(ctx, `INSERT INTO hab_releases (`+releaseCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.VersionID, repoID, namespaceID, r.Origin, r.Name, r.Version, r.Release, r.Target, r.Checksum,
+			r.Visibility, r.PackageType, r.OwnerID, stamp(at), stamp(at))
+		switch {
+		case isUnique(err):
+			return errs.E(errs.Exists, "release exists")
+		case isForeignKey(err):
+			return errs.E(errs.NotFound, "version not found")
+		case err != nil:
+			return err
+		}
+		for i, d := range deps {
+			if _, err := c.ExecContext(ctx, `INSERT INTO hab_tdeps (version_id, position, dep_origin, dep_name,
+				dep_version, dep_release) VALUES (?, ?, ?, ?, ?, ?)`,
+				r.VersionID, i, d.Origin, d.Name, d.Version, d.Release); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("create release", err)
+	}
+	r.RepoID, r.NamespaceID, r.Created, r.Updated = repoID, namespaceID, at, at
+	return nil
+}
+
+// GetRelease implements meta.Releases.
+func (q *queries) GetRelease(ctx context.Context, namespaceID int64, name, version, release, target string) (meta.Release, error) {
+	r, err := scanRelease(q.rd.QueryRowContext(ctx, `SELECT `+releaseCols+` FROM hab_releases
+		WHERE namespace_id = ? AND name = ? AND version = ? AND release = ? AND (?5 = '' OR target = ?5)
+		ORDER BY target LIMIT 1`, namespaceID, name, version, release, target))
+	if err != nil {
+		return meta.Release{}, wrap("get release", missing(err, "release not found"))
+	}
+	r.TDeps, err = q.tdeps(ctx, r.VersionID)
+	return r, wrap("get release", err)
+}
+
+// GetReleaseByVersion implements meta.Releases.
+func (q *queries) GetReleaseByVersion(ctx context.Context, versionID int64) (meta.Release, error) {
+	r, err := scanRelease(q.rd.QueryRowContext(ctx, `SELECT `+releaseCols+` FROM hab_releases
+		WHERE version_id = ?`, versionID))
+	if err != nil {
+		return meta.Release{}, wrap("get release", missing(err, "release not found"))
+	}
+	r.TDeps, err = q.tdeps(ctx, r.VersionID)
+	return r, wrap("get release", err)
+}
+
+// tdeps returns the TDeps of a release in their order.
+func (q *queries) tdeps(ctx context.Context, versionID int64) ([]string, error) {
+	return list(ctx, q.rd, scanString, `SELECT dep_origin || '/' || dep_name || '/' || dep_version || '/' || dep_release
+		FROM hab_tdeps WHERE version_id = ? ORDER BY position`, versionID)
+}
+
+// releaseWhere is the condition on hab_releases hr of the releases f
+// selects. Errors: errs.Invalid for an unknown visibility.
+func releaseWhere(f meta.ReleaseFilter) (where, error) {
+	var w where
+	if err := meta.CheckReleaseFilter(f); err != nil {
+		return w, err
+	}
+	if f.NamespaceID != 0 {
+		w.and(`hr.namespace_id = ` + w.arg(f.NamespaceID))
+	}
+	for _, c := range [...]struct{ col, v string }{
+		{"name", f.Name}, {"version", f.Version}, {"release", f.Release}, {"target", f.Target},
+	} {
+		if c.v != "" {
+			w.and(`hr.` + c.col + ` = ` + w.arg(c.v))
+		}
+	}
+	if f.ChannelID != 0 {
+		w.and(`hr.version_id IN (SELECT version_id FROM channel_versions WHERE channel_id = ` + w.arg(f.ChannelID) + `)`)
+	}
+	if len(f.Visibilities) > 0 {
+		vis, err := json.Marshal(f.Visibilities)
+		if err != nil {
+			return w, err
+		}
+		cond := `hr.visibility IN (SELECT value FROM json_each(` + w.arg(string(vis)) + `))`
+		if len(f.AllIn) > 0 {
+			in, err := json.Marshal(f.AllIn)
+			if err != nil {
+				return w, err
+			}
+			cond = `(` + cond + ` OR hr.namespace_id IN (SELECT value FROM json_each(` + w.arg(string(in)) + `)))`
+		}
+		w.and(cond)
+	}
+	// LIKE compares ASCII letters case-insensitively.
+	for _, t := range f.Terms {
+		if t == "" {
+			continue
+		}
+		p := w.arg(prefixPattern(strings.ToLower(t)))
+		var or []string
+		for _, col := range []string{"origin", "name", "version", "release"} {
+			or = append(or, `hr.`+col+` LIKE `+p+` ESCAPE '\'`)
+		}
+		// A term with a separator is no prefix of a word.
+		if !strings.ContainsAny(t, "-_.") {
+			for _, sep := range []string{`-`, `\_`, `.`} {
+				or = append(or, `hr.name LIKE '%`+sep+`' || `+p+` ESCAPE '\'`)
+			}
+		}
+		w.and(`(` + strings.Join(or, ` OR `) + `)`)
+	}
+	return w, nil
+}
+
+// ListReleaseKeys implements meta.Releases.
+func (q *queries) ListReleaseKeys(ctx context.Context, f meta.ReleaseFilter) ([]meta.ReleaseKey, error) {
+	w, err := releaseWhere(f)
+	if err != nil {
+		return nil, wrap("list release keys", err)
+	}
+	ks, err := list(ctx, q.rd, func(s scanner) (meta.ReleaseKey, error) {
+		var k meta.ReleaseKey
+		err := s.Scan(&k.VersionID, &k.Name, &k.Version, &k.Release, &k.Target, &k.Visibility)
+		return k, err
+	}, `SELECT hr.version_id, hr.name, hr.version, hr.release, hr.target, hr.visibility FROM hab_releases hr`+w.String(), w.args...)
+	return ks, wrap("list release keys", err)
+}
+
+// identOrder is the key ListIdents orders by.
+const identOrder = `origin || '/' || name || '/' || version || '/' || release`
+
+// ListIdents implements meta.Releases in one query, which pages the
+// distinct idents and joins each to its selected releases; the total
+// comes from a window count, or from a count query when the page is past
+// the end. Errors: errs.Invalid for an unknown visibility or a negative
+// offset.
+func (q *queries) ListIdents(ctx context.Context, f meta.ReleaseFilter, desc bool, offset, n int) ([]meta.IdentRow, int, error) {
+	if err := meta.CheckPage(offset); err != nil {
+		return nil, 0, err
+	}
+	w, err := releaseWhere(f)
+	if err != nil {
+		return nil, 0, wrap("list idents", err)
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	args := len(w.args) // the filter's, before the page's
+	sel := `SELECT hr.version_id, hr.origin, hr.name, hr.version, hr.release, hr.target FROM hab_releases hr` + w.String()
+	query := `WITH sel AS (` + sel + `),
+		page AS (SELECT origin, name, version, release, ident, count(*) OVER () AS total
+			FROM (SELECT DISTINCT origin, name, version, release, ` + identOrder + ` AS ident FROM sel)
+			ORDER BY ident ` + dir + `, origin, name, version, release
+			LIMIT ` + w.arg(limit(n)) + ` OFFSET ` + w.arg(offset) + `)
+		SELECT p.origin, p.name, p.version, p.release, s.target, s.version_id, p.total
+		FROM page p JOIN sel s USING (origin, name, version, release)
+		ORDER BY p.ident ` + dir + `, p.origin, p.name, p.version, p.release, s.target`
+	rows, err := q.rd.QueryContext(ctx, query, w.args...)
+	if err != nil {
+		return nil, 0, wrap("list idents", err)
+	}
+	defer rows.Close()
+	var (
+		out   []meta.IdentRow
+		total int
+	)
+	for rows.Next() {
+		var (
+			id        meta.IdentRow
+			target    string
+			versionID int64
+		)
+		if err := rows.Scan(&id.Origin, &id.Name, &id.Version, &id.Release, &target, &versionID, &total); err != nil {
+			return nil, 0, wrap("list idents", err)
+		}
+		if k := len(out) - 1; k < 0 || out[k].Origin != id.Origin || out[k].Name != id.Name ||
+			out[k].Version != id.Version || out[k].Release != id.Release {
+			out = append(out, id)
+		}
+		last := &out[len(out)-1]
+		last.Targets = append(last.Targets, target)
+		last.VersionIDs = append(last.VersionIDs, versionID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap("list idents", err)
+	}
+	if len(out) == 0 && offset > 0 {
+		err := q.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT hr.origin, hr.name, hr.version, hr.release
+			FROM hab_releases hr`+w.String()+`)`, w.args[:args]...).Scan(&total)
+		if err != nil {
+			return nil, 0, wrap("count idents", err)
+		}
+	}
+	return out, total, nil
+}
+
+// ListNames implements meta.Releases as ListIdents does. Errors:
+// errs.Invalid for an unknown visibility or a negative offset.
+func (q *queries) ListNames(ctx context.Context, f meta.ReleaseFilter, offset, n int) ([]meta.NameRow, int, error) {
+	if err := meta.CheckPage(offset); err != nil {
+		return nil, 0, err
+	}
+	w, err := releaseWhere(f)
+	if err != nil {
+		return nil, 0, wrap("list names", err)
+	}
+	from := ` FROM (SELECT DISTINCT hr.origin, hr.name FROM hab_releases hr` + w.String() + `)`
+	args := len(w.args) // the filter's, before the page's
+	rows, err := q.rd.QueryContext(ctx, `SELECT origin, name, count(*) OVER ()`+from+`
+		ORDER BY name, origin LIMIT `+w.arg(limit(n))+` OFFSET `+w.arg(offset), w.args...)
+	if err != nil {
+		return nil, 0, wrap("list names", err)
+	}
+	defer rows.Close()
+	var (
+		out   []meta.NameRow
+		total int
+	)
+	for rows.Next() {
+		var r meta.NameRow
+		if err := rows.Scan(&r.Origin, &r.Name, &total); err != nil {
+			return nil, 0, wrap("list names", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap("list names", err)
+	}
+	if len(out) == 0 && offset > 0 {
+		if err := q.rd.QueryRowContext(ctx, `SELECT count(*)`+from, w.args[:args]...).Scan(&total); err != nil {
+			return nil, 0, wrap("count names", err)
+		}
+	}
+	return out, total, nil
+}
+
+// SetReleaseVisibility implements meta.Releases. Errors beyond the
+// interface's: errs.Invalid for an unknown visibility.
+func (q *queries) SetReleaseVisibility(ctx context.Context, namespaceID int64, name, version, release, visibility string) error {
+	if err := meta.CheckVisibility(visibility); err != nil {
+		return err
+	}
+	res, err := q.wr.ExecContext(ctx, `UPDATE hab_releases SET visibility = ?, updated = ?
+		WHERE namespace_id = ? AND name = ? AND version = ? AND release = ?`,
+		visibility, stamp(now()), namespaceID, name, version, release)
+	return wrap("set release visibility", changed(res, err, "release not found"))
+}
+
+// ListRDeps implements meta.Releases; an empty target stands for every
+// target.
+func (q *queries) ListRDeps(ctx context.Context, origin, name, target string) ([]meta.NameRow, error) {
+	rs, err := list(ctx, q.rd, scanNameRow, `SELECT DISTINCT hr.origin, hr.name FROM hab_tdeps d
+		JOIN hab_releases hr ON hr.version_id = d.version_id
+		WHERE d.dep_origin = ? AND d.dep_name = ? AND (?3 = '' OR hr.target = ?3)
+		ORDER BY hr.origin, hr.name`, origin, name, target)
+	return rs, wrap("list reverse dependencies", err)
+}
+
+// CountRDeps implements meta.Releases.
+func (q *queries) CountRDeps(ctx context.Context, origin, name string) (int, error) {
+	var n int
+	err := q.rd.QueryRowContext(ctx, `SELECT count(DISTINCT hr.version_id) FROM hab_tdeps d
+		JOIN hab_releases hr ON hr.version_id = d.version_id
+		WHERE d.dep_origin = ?1 AND d.dep_name = ?2 AND NOT (hr.origin = ?1 AND hr.name = ?2)`,
+		origin, name).Scan(&n)
+	return n, wrap("count reverse dependencies", err)
+}
+
+func scanNameRow(s scanner) (meta.NameRow, error) {
+	var r meta.NameRow
+	err := s.Scan(&r.Origin, &r.Name)
+	return r, err
+}
