@@ -294,13 +294,36 @@ func (c *client) mustUpload(t testing.TB, h hart) {
 	c.upload(t, h).want(t, http.StatusCreated)
 }
 
-// uploadAll uploads harts with a few requests at a time.
+// uploadAll uploads harts with a few requests at a time, once the first
+// release of each package name is in.
 func (c *client) uploadAll(t testing.TB, harts []hart) {
+	t.Helper()
+	first := map[string]bool{}
+	var rest []hart
+	for _, h := range harts {
+		if !first[h.id.Name] {
+			first[h.id.Name] = true
+			c.mustUpload(t, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	c.uploadConcurrently(t, rest)
+}
+
+// uploadConcurrently uploads harts with a few requests at a time.
+func (c *client) uploadConcurrently(t testing.TB, harts []hart) {
+	t.Helper()
+	c.uploadParallel(t, harts, 4)
+}
+
+// uploadParallel uploads harts with n requests at a time.
+func (c *client) uploadParallel(t testing.TB, harts []hart, n int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var failed []string
-	sem := make(chan struct{}, 4)
+	sem := make(chan struct{}, n)
 	for _, h := range harts {
 		wg.Add(1)
 		go func() {

@@ -180,6 +180,17 @@ func TestHabUploadValidation(t *testing.T) {
 			outsider.api.upload(t, h).want(t, http.StatusForbidden)
 		})
 
+		t.Run("ConcurrentFirstUploads", func(t *testing.T) {
+			// Releases of a package name nobody uploaded yet, all at once,
+			// as CI jobs or hab pkg bulkupload may send them.
+			var hs []hart
+			for i := range 12 {
+				hs = append(hs, o.hartOf(t, fmt.Sprintf("%s/racing/1.%d/%s", o.name, i, release(i))))
+			}
+			c.uploadParallel(t, hs, len(hs))
+			owner.api.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"/racing", nil).wantPage(t, 0, 11, 12, 12)
+		})
+
 		t.Run("Exists", func(t *testing.T) {
 			h := o.hartOf(t, o.name+"/exists/1.0/"+release(1))
 			c.mustUpload(t, h)
