@@ -18,7 +18,16 @@ func TestHabUploadFlow(t *testing.T) {
 		owner := newDepotUser(t, e)
 		o := newOrigin(t, e, owner)
 		dev := o.member(t, "maintainer")
-		c := dev.api
+		// hab sends the personal access token made on Builder's profile
+		// page.
+		var tok struct {
+			Token string `json:"token"`
+		}
+		dev.api.do(t, http.MethodPost, "/v1/profile/access-tokens", nil).want(t, http.StatusOK).decode(t, &tok)
+		if tok.Token == "" {
+			t.Fatal("no personal access token")
+		}
+		c := e.withAuth("Bearer " + tok.Token)
 
 		t.Run("OriginAndKey", func(t *testing.T) {
 			r := owner.api.sendJSON(t, http.MethodPost, "/v1/depot/origins", map[string]string{"name": o.name})
