@@ -120,6 +120,28 @@ func TestHabPaging(t *testing.T) {
 			}
 		})
 
+		t.Run("OriginPackages", func(t *testing.T) {
+			// One package settings object per name: 59 of them.
+			anon.do(t, http.MethodGet, "/v1/depot/"+keys.name+"/pkgs", nil).want(t, http.StatusPartialContent).decodePage(t, nil)
+			var items []map[string]any
+			for _, rc := range []struct{ rng, start, end, n, status int }{{0, 0, 49, 50, 206}, {50, 50, 58, 9, 200}} {
+				r := anon.do(t, http.MethodGet, fmt.Sprintf("/v1/depot/%s/pkgs?range=%d", keys.name, rc.rng), nil).want(t, rc.status)
+				var page []map[string]any
+				p := r.decodePage(t, &page)
+				if p.RangeStart != rc.start || p.RangeEnd != rc.end || p.TotalCount != 59 || len(page) != rc.n {
+					t.Errorf("%s: %d..%d of %d with %d items", r.target, p.RangeStart, p.RangeEnd, p.TotalCount, len(page))
+				}
+				items = append(items, page...)
+			}
+			seen := map[any]bool{}
+			for _, it := range items {
+				seen[it["name"]] = true
+			}
+			if len(seen) != 59 {
+				t.Errorf("the origin's package list names %d packages, want 59", len(seen))
+			}
+		})
+
 		t.Run("Versions", func(t *testing.T) {
 			var vs []map[string]any
 			anon.do(t, http.MethodGet, list("p137")+"/versions", nil).want(t, http.StatusOK).decode(t, &vs)

@@ -272,6 +272,9 @@ func TestHabUploadValidation(t *testing.T) {
 			bad.checksum = checksumOf([]byte("other bytes"))
 			c.upload(t, bad).wantStatusText(t, http.StatusUnprocessableEntity, "ds:up:3")
 			refused(t, h, true)
+			// No checksum at all matches nothing either.
+			c.do(t, http.MethodPost, pkgURL(h.id)+"?target=x86_64-linux", h.data).wantStatusText(t, http.StatusUnprocessableEntity, "ds:up:3")
+			refused(t, h, true)
 			c.mustUpload(t, h)
 		})
 

@@ -71,6 +71,7 @@ func TestHabVisibility(t *testing.T) {
 					slices.Sort(got)
 					wantStrings(t, who+" "+l, got, []string{hid.id.String(), priv.id.String(), pub.id.String()})
 				}
+				wantStrings(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"hid", "priv", "pub"})
 				var names []identJSON
 				cl.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"?distinct=true", nil).want(t, http.StatusOK).decodePage(t, &names)
 				if len(names) != 3 {
@@ -122,6 +123,9 @@ func TestHabVisibility(t *testing.T) {
 					}
 					cl.do(t, http.MethodGet, pkgURL(h.id)+"/channels?target=x86_64-linux", nil).want(t, http.StatusOK).wantText(t, "[]")
 				}
+				// The origin's package list filters on the settings: priv's
+				// are public, its release was made private on its own.
+				wantStrings(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"priv", "pub"})
 				var names []identJSON
 				cl.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"?distinct=true", nil).want(t, http.StatusOK).decodePage(t, &names)
 				if len(names) != 1 || names[0].Name != "pub" || names[0].Version != nil || names[0].Release != nil {
@@ -191,4 +195,25 @@ func TestHabVisibility(t *testing.T) {
 			}
 		})
 	})
+}
+
+// settingsNames lists the package names of /depot/{origin}/pkgs (package
+// settings objects), sorted.
+func settingsNames(t testing.TB, cl *client, origin string) []string {
+	t.Helper()
+	var items []struct {
+		Origin     string `json:"origin"`
+		Name       string `json:"name"`
+		Visibility string `json:"visibility"`
+	}
+	cl.do(t, http.MethodGet, "/v1/depot/"+origin+"/pkgs", nil).want(t, http.StatusOK).decodePage(t, &items)
+	var out []string
+	for _, it := range items {
+		if it.Origin != origin || it.Visibility == "" {
+			t.Errorf("package settings item %+v of origin %s", it, origin)
+		}
+		out = append(out, it.Name)
+	}
+	slices.Sort(out)
+	return out
 }
