@@ -35,13 +35,13 @@ func TestHabChannels(t *testing.T) {
 		}
 
 		t.Run("List", func(t *testing.T) {
-			wantStrings(t, "new origin's channels", names(t, ""), []string{"stable", "unstable"})
+			wantSeq(t, "new origin's channels", names(t, ""), []string{"stable", "unstable"})
 			for _, n := range []string{"alpha", "Zeta", "bldr-1234567890", "beta-2"} {
 				maint.api.do(t, http.MethodPost, chPath(n), nil).want(t, http.StatusCreated)
 			}
 			// Byte order: upper case first; build sandboxes only on request.
-			wantStrings(t, "channels", names(t, ""), []string{"Zeta", "alpha", "beta-2", "stable", "unstable"})
-			wantStrings(t, "channels with sandboxes", names(t, "?sandbox=true"),
+			wantSeq(t, "channels", names(t, ""), []string{"Zeta", "alpha", "beta-2", "stable", "unstable"})
+			wantSeq(t, "channels with sandboxes", names(t, "?sandbox=true"),
 				[]string{"Zeta", "alpha", "beta-2", "bldr-1234567890", "stable", "unstable"})
 			var none []any
 			e.anon().do(t, http.MethodGet, "/v1/depot/channels/nosuchorigin", nil).want(t, http.StatusOK).decode(t, &none)
@@ -130,17 +130,17 @@ func TestHabChannels(t *testing.T) {
 			for _, cl := range []*client{e.anon(), outsider.api, dev.api} {
 				cl.do(t, http.MethodPut, bulk("promote", "src", "dst"), nil).want(t, http.StatusUnauthorized)
 			}
-			wantStrings(t, "refused promotions leave no channel", inChannel(t, "dst"), []string{})
+			wantSeq(t, "refused promotions leave no channel", inChannel(t, "dst"), []string{})
 
 			// Bulk promote copies every release (not only the latest) and
 			// creates the destination.
 			maint.api.do(t, http.MethodPut, bulk("promote", "src", "dst"), nil).want(t, http.StatusOK)
-			wantStrings(t, "dst after bulk promote", inChannel(t, "dst"), idents(x1, x2, y1))
+			wantSeq(t, "dst after bulk promote", inChannel(t, "dst"), idents(x1, x2, y1))
 			if !slices.Contains(names(t, ""), "dst") {
 				t.Error("bulk promotion did not create its destination")
 			}
 			maint.api.do(t, http.MethodPut, bulk("promote", "src", "dst"), nil).want(t, http.StatusOK)
-			wantStrings(t, "dst after a second bulk promote", inChannel(t, "dst"), idents(x1, x2, y1))
+			wantSeq(t, "dst after a second bulk promote", inChannel(t, "dst"), idents(x1, x2, y1))
 
 			// Bulk demote removes from dst what is in src.
 			bz := o.hartOf(t, o.name+"/bz/1.0/"+release(4))
@@ -148,8 +148,8 @@ func TestHabChannels(t *testing.T) {
 			c.promote(t, bz, "dst")
 			c.do(t, http.MethodPut, chanURL(x1.id, "src")+"/demote?target=x86_64-linux", nil).want(t, http.StatusOK)
 			maint.api.do(t, http.MethodPut, bulk("demote", "src", "dst"), nil).want(t, http.StatusOK)
-			wantStrings(t, "dst after bulk demote", inChannel(t, "dst"), idents(x1, bz))
-			wantStrings(t, "src after bulk demote", inChannel(t, "src"), idents(x2, y1))
+			wantSeq(t, "dst after bulk demote", inChannel(t, "dst"), idents(x1, bz))
+			wantSeq(t, "src after bulk demote", inChannel(t, "src"), idents(x2, y1))
 			// A missing source channel: 404.
 			c.do(t, http.MethodPut, bulk("promote", "nosuch", "dst"), nil).want(t, http.StatusNotFound)
 		})
@@ -191,11 +191,11 @@ func TestHabChannels(t *testing.T) {
 				return out
 			}
 			// Newest first; members see private packages' events.
-			wantStrings(t, "owner's events", events(t, c, day(-1), day(1)),
+			wantSeq(t, "owner's events", events(t, c, day(-1), day(1)),
 				[]string{"Demote " + h.id.String(), "Promote " + p.id.String(), "Promote " + h.id.String()})
-			wantStrings(t, "anonymous events", events(t, e.anon(), day(-1), day(1)),
+			wantSeq(t, "anonymous events", events(t, e.anon(), day(-1), day(1)),
 				[]string{"Demote " + h.id.String(), "Promote " + h.id.String()})
-			wantStrings(t, "outsider's events", events(t, outsider.api, day(-1), day(1)),
+			wantSeq(t, "outsider's events", events(t, outsider.api, day(-1), day(1)),
 				[]string{"Demote " + h.id.String(), "Promote " + h.id.String()})
 			// Both dates are inclusive; other days have none.
 			if got := events(t, e.anon(), day(0), day(0)); len(got) != 2 {

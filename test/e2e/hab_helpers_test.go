@@ -544,8 +544,8 @@ func (c *client) listIdents(t testing.TB, path string) []string {
 	}
 }
 
-// wantStrings compares two string lists.
-func wantStrings(t testing.TB, what string, got, want []string) {
+// wantSeq compares two string lists.
+func wantSeq(t testing.TB, what string, got, want []string) {
 	t.Helper()
 	if !slices.Equal(got, want) {
 		t.Errorf("%s:\n got %q\nwant %q", what, got, want)

@@ -67,7 +67,7 @@ func TestHabInstallFlow(t *testing.T) {
 				t.Errorf("is_a_service %v visibility %q package_type %q, want true public Standard", p.IsAService, p.Visibility, p.PackageType)
 			}
 			slices.Sort(p.Channels)
-			wantStrings(t, "channels", p.Channels, []string{"stable", "unstable"})
+			wantSeq(t, "channels", p.Channels, []string{"stable", "unstable"})
 
 			// The download: exact bytes under the name hab saves them as.
 			name := o.name + "-redis-7.2.4-" + release(3) + "-x86_64-linux.hart"

@@ -70,7 +70,7 @@ func TestHabLatest(t *testing.T) {
 						t.Errorf("%s: latest %s, want %s", path, got, want)
 					}
 				}
-				wantStrings(t, tc.name+" versions", versions(t, tc.name), tc.order)
+				wantSeq(t, tc.name+" versions", versions(t, tc.name), tc.order)
 			})
 		}
 
@@ -96,7 +96,7 @@ func TestHabLatest(t *testing.T) {
 			c.mustUpload(t, o.hartOf(t, o.name+"/nover/master/"+release(1)))
 			anon.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"/nover/latest?target=x86_64-linux", nil).want(t, http.StatusNotFound)
 			anon.do(t, http.MethodGet, "/v1/depot/channels/"+o.name+"/unstable/pkgs/nover/latest?target=x86_64-linux", nil).want(t, http.StatusNotFound)
-			wantStrings(t, "nover versions", versions(t, "nover"), []string{})
+			wantSeq(t, "nover versions", versions(t, "nover"), []string{})
 			// It is there all the same.
 			anon.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"/nover/master/"+release(1), nil).want(t, http.StatusOK)
 		})

@@ -75,11 +75,11 @@ func TestHabPaging(t *testing.T) {
 		})
 
 		t.Run("Edges", func(t *testing.T) {
-			wantStrings(t, "p49", anon.do(t, http.MethodGet, list("p49"), nil).wantPage(t, 0, 48, 49, 49), want("p49"))
-			wantStrings(t, "p50", anon.do(t, http.MethodGet, list("p50"), nil).wantPage(t, 0, 49, 50, 50), want("p50"))
+			wantSeq(t, "p49", anon.do(t, http.MethodGet, list("p49"), nil).wantPage(t, 0, 48, 49, 49), want("p49"))
+			wantSeq(t, "p50", anon.do(t, http.MethodGet, list("p50"), nil).wantPage(t, 0, 49, 50, 50), want("p50"))
 			p51 := anon.do(t, http.MethodGet, list("p51"), nil).wantPage(t, 0, 49, 51, 50)
 			p51 = append(p51, anon.do(t, http.MethodGet, list("p51")+"?range=50", nil).wantPage(t, 50, 50, 51, 1)...)
-			wantStrings(t, "p51", p51, want("p51"))
+			wantSeq(t, "p51", p51, want("p51"))
 			// The version route pages the same way.
 			anon.do(t, http.MethodGet, list("p51")+"/1.0?range=50", nil).wantPage(t, 50, 50, 51, 1)
 		})
@@ -90,10 +90,10 @@ func TestHabPaging(t *testing.T) {
 			got = append(got, anon.do(t, http.MethodGet, list("p137"), nil).wantPage(t, 0, 49, 137, 50)...)
 			got = append(got, anon.do(t, http.MethodGet, list("p137")+"?range=50", nil).wantPage(t, 50, 99, 137, 50)...)
 			got = append(got, anon.do(t, http.MethodGet, list("p137")+"?range=100", nil).wantPage(t, 100, 136, 137, 37)...)
-			wantStrings(t, "p137 pages", got, all)
+			wantSeq(t, "p137 pages", got, all)
 			// Package lists take the range as an exact offset.
-			wantStrings(t, "p137 from 7", anon.do(t, http.MethodGet, list("p137")+"?range=7", nil).wantPage(t, 7, 56, 137, 50), all[7:57])
-			wantStrings(t, "p137 from 130", anon.do(t, http.MethodGet, list("p137")+"?range=130", nil).wantPage(t, 130, 136, 137, 7), all[130:])
+			wantSeq(t, "p137 from 7", anon.do(t, http.MethodGet, list("p137")+"?range=7", nil).wantPage(t, 7, 56, 137, 50), all[7:57])
+			wantSeq(t, "p137 from 130", anon.do(t, http.MethodGet, list("p137")+"?range=130", nil).wantPage(t, 130, 136, 137, 7), all[130:])
 			// Past the end: no items, and nothing more to ask for.
 			r := anon.do(t, http.MethodGet, list("p137")+"?range=137", nil).want(t, http.StatusOK)
 			var items []identJSON
@@ -106,10 +106,10 @@ func TestHabPaging(t *testing.T) {
 				t.Errorf("range=-1: %d items of %d, want all 137", len(items), p.TotalCount)
 			}
 			// The loop hab runs, on package and channel lists.
-			wantStrings(t, "p137 loop", anon.listIdents(t, list("p137")), all)
+			wantSeq(t, "p137 loop", anon.listIdents(t, list("p137")), all)
 			chanAll := slices.Clone(all)
 			slices.Reverse(chanAll) // channel lists sort ascending
-			wantStrings(t, "unstable p137 loop", anon.listIdents(t, "/v1/depot/channels/"+keys.name+"/unstable/pkgs/p137"), chanAll)
+			wantSeq(t, "unstable p137 loop", anon.listIdents(t, "/v1/depot/channels/"+keys.name+"/unstable/pkgs/p137"), chanAll)
 			anon.do(t, http.MethodGet, "/v1/depot/channels/"+keys.name+"/unstable/pkgs/p137?range=50", nil).wantPage(t, 50, 99, 137, 50)
 			// The whole origin.
 			if got := anon.listIdents(t, "/v1/depot/pkgs/"+keys.name); len(got) != total {
@@ -160,7 +160,7 @@ func TestHabPaging(t *testing.T) {
 				}
 			}
 			slices.Sort(wantNames)
-			wantStrings(t, "distinct search", names, wantNames)
+			wantSeq(t, "distinct search", names, wantNames)
 			r := anon.do(t, http.MethodGet, "/v1/depot/pkgs/search/"+keys.name+"?distinct=true&range=50", nil).wantPage(t, 50, 58, 59, 9)
 			for _, n := range r {
 				if strings.Count(n, "/") != 1 {
@@ -170,10 +170,10 @@ func TestHabPaging(t *testing.T) {
 			// Without distinct: every release, by ident ascending.
 			all := want("p137")
 			slices.Reverse(all)
-			wantStrings(t, "search p137", anon.listIdents(t, "/v1/depot/pkgs/search/p137"), all)
+			wantSeq(t, "search p137", anon.listIdents(t, "/v1/depot/pkgs/search/p137"), all)
 			anon.do(t, http.MethodGet, "/v1/depot/pkgs/search/p137?range=100", nil).wantPage(t, 100, 136, 137, 37)
 			// origin/name terms.
-			wantStrings(t, "search origin/p137", anon.listIdents(t, "/v1/depot/pkgs/search/"+keys.name+"%2Fp137"), all)
+			wantSeq(t, "search origin/p137", anon.listIdents(t, "/v1/depot/pkgs/search/"+keys.name+"%2Fp137"), all)
 		})
 	})
 }

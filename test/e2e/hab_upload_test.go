@@ -111,7 +111,7 @@ func TestHabUploadFlow(t *testing.T) {
 					}
 				}
 			}
-			wantStrings(t, "channels of "+app.id.String(), names, []string{"unstable", "beta"})
+			wantSeq(t, "channels of "+app.id.String(), names, []string{"unstable", "beta"})
 
 			// A channel that does not exist: 404 on promotion.
 			c.do(t, http.MethodPut, chanURL(app.id, "nosuch")+"/promote?target=x86_64-linux", nil).want(t, http.StatusNotFound)
@@ -125,7 +125,7 @@ func TestHabUploadFlow(t *testing.T) {
 				RDeps  []string `json:"rdeps"`
 			}
 			e.anon().do(t, http.MethodGet, "/v1/rdeps/"+o.name+"/libc?target=x86_64-linux", nil).want(t, http.StatusOK).decode(t, &rd)
-			wantStrings(t, "rdeps of libc", rd.RDeps, []string{o.name + "/app", o.name + "/zlib"})
+			wantSeq(t, "rdeps of libc", rd.RDeps, []string{o.name + "/app", o.name + "/zlib"})
 		})
 	})
 }

@@ -69,9 +69,9 @@ func TestHabVisibility(t *testing.T) {
 				for _, l := range lists {
 					got := cl.do(t, http.MethodGet, l, nil).wantPage(t, 0, 2, 3, 3)
 					slices.Sort(got)
-					wantStrings(t, who+" "+l, got, []string{hid.id.String(), priv.id.String(), pub.id.String()})
+					wantSeq(t, who+" "+l, got, []string{hid.id.String(), priv.id.String(), pub.id.String()})
 				}
-				wantStrings(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"hid", "priv", "pub"})
+				wantSeq(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"hid", "priv", "pub"})
 				var names []identJSON
 				cl.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"?distinct=true", nil).want(t, http.StatusOK).decodePage(t, &names)
 				if len(names) != 3 {
@@ -110,7 +110,7 @@ func TestHabVisibility(t *testing.T) {
 				cl.do(t, http.MethodGet, download(hid), nil).want(t, http.StatusOK).wantBody(t, hid.data)
 				for _, l := range lists {
 					got := cl.do(t, http.MethodGet, l, nil).wantPage(t, 0, 0, 1, 1)
-					wantStrings(t, who+" "+l, got, []string{pub.id.String()})
+					wantSeq(t, who+" "+l, got, []string{pub.id.String()})
 				}
 				for _, h := range []hart{priv, hid} {
 					cl.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"/"+h.id.Name, nil).wantPage(t, 0, 0, 0, 0)
@@ -125,7 +125,7 @@ func TestHabVisibility(t *testing.T) {
 				}
 				// The origin's package list filters on the settings: priv's
 				// are public, its release was made private on its own.
-				wantStrings(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"priv", "pub"})
+				wantSeq(t, who+" origin packages", settingsNames(t, cl, o.name), []string{"priv", "pub"})
 				var names []identJSON
 				cl.do(t, http.MethodGet, "/v1/depot/pkgs/"+o.name+"?distinct=true", nil).want(t, http.StatusOK).decodePage(t, &names)
 				if len(names) != 1 || names[0].Name != "pub" || names[0].Version != nil || names[0].Release != nil {
