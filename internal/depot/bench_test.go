@@ -161,4 +161,3 @@ func BenchmarkLatestInChannel(b *testing.B) {
 		}
 	}
 }
-

@@ -173,10 +173,14 @@ func (s *Service) DeletePackageSettings(ctx context.Context, p auth.Principal, o
 	if n := len(keys); n > 0 {
 		return errs.E(errs.Conflict, "There are %d releases of %s/%s remaining. Must be zero.", n, ns.Name, ps.Name)
 	}
-	if err := s.core.DeleteRepo(ctx, r.ID); err != nil {
-		return notFound(err, "package settings not found")
+	// Only the settings go, in one statement that checks again for
+	// releases: the repository stays, so an upload racing with this is
+	// never lost; its next upload makes settings anew.
+	err = s.store.DeletePackageSettings(ctx, r.ID)
+	if errs.Is(err, errs.Conflict) {
+		return errs.E(errs.Conflict, "There are releases of %s/%s remaining. Must be zero.", ns.Name, ps.Name)
 	}
-	return nil
+	return notFound(err, "package settings not found")
 }
 
 // OriginPackages lists the settings of an origin's packages by name

@@ -279,10 +279,12 @@ func ensureSettings(ctx context.Context, q meta.Queries, ns meta.Namespace, repo
 		return ps, err
 	}
 	ps = meta.PackageSettings{RepoID: repo.ID, NamespaceID: ns.ID, Origin: ns.Name, Name: name, Visibility: vis, OwnerID: owner}
-	if err := q.CreatePackageSettings(ctx, &ps); err != nil {
-		return ps, err
+	err = q.CreatePackageSettings(ctx, &ps)
+	if errs.Is(err, errs.Exists) {
+		// A concurrent first upload of the name made them.
+		return q.GetPackageSettings(ctx, repo.ID)
 	}
-	return ps, nil
+	return ps, err
 }
 
 // defaultVisibility is the visibility an origin gives new packages.

@@ -255,6 +255,10 @@ type Origins interface {
 	// visibility in visibilities (empty: all), ordered by name bytewise,
 	// paged as ListIdents, and how many there are in all.
 	ListPackageSettings(ctx context.Context, namespaceID int64, visibilities []string, offset, limit int) ([]PackageSettings, int, error)
+	// DeletePackageSettings removes the settings of a repository that has
+	// no release, in one statement. Errors: errs.NotFound; errs.Conflict
+	// while the repository has releases.
+	DeletePackageSettings(ctx context.Context, repoID int64) error
 	// CountPackageSettings reports how many package settings an origin has.
 	CountPackageSettings(ctx context.Context, namespaceID int64) (int, error)
 }

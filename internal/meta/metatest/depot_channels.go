@@ -460,5 +460,29 @@ func originTests() []test {
 				t.Errorf("CountPackageSettings after Tx = %d, %v, want 6", n, err)
 			}
 		}},
+		{"DeletePackageSettings", func(t *testing.T, f *fixture) {
+			acme := f.org("acme", true)
+			r := f.habRelease(acme, "app", "1", "1", linux, meta.VisibilityPublic)
+			f.ok(f.s.CreatePackageSettings(f.ctx, &meta.PackageSettings{RepoID: r.RepoID, Origin: "acme", Name: "app",
+				Visibility: meta.VisibilityPublic}))
+			wantKind(t, "DeletePackageSettings(with a release)", f.s.DeletePackageSettings(f.ctx, r.RepoID), errs.Conflict)
+			if _, err := f.s.GetPackageSettings(f.ctx, r.RepoID); err != nil {
+				t.Errorf("settings after a refused delete: %v", err)
+			}
+			f.ok(f.s.DeleteVersion(f.ctx, r.VersionID))
+			f.ok(f.s.DeletePackageSettings(f.ctx, r.RepoID))
+			_, err := f.s.GetPackageSettings(f.ctx, r.RepoID)
+			wantKind(t, "GetPackageSettings after delete", err, errs.NotFound)
+			wantKind(t, "DeletePackageSettings(again)", f.s.DeletePackageSettings(f.ctx, r.RepoID), errs.NotFound)
+			// The repository stays.
+			if _, err := f.s.GetRepoByID(f.ctx, r.RepoID); err != nil {
+				t.Errorf("repository after deleting its settings: %v", err)
+			}
+			f.ok(f.s.Tx(f.ctx, func(q meta.Queries) error {
+				wantKind(t, "DeletePackageSettings(missing) in Tx", q.DeletePackageSettings(f.ctx, r.RepoID), errs.NotFound)
+				return q.CreatePackageSettings(f.ctx, &meta.PackageSettings{RepoID: r.RepoID, Origin: "acme", Name: "app",
+					Visibility: meta.VisibilityPrivate})
+			}))
+		}},
 	}
 }

@@ -166,6 +166,28 @@ func (q *queries) ListPackageSettings(ctx context.Context, namespaceID int64, vi
 	return out, total, nil
 }
 
+// DeletePackageSettings implements meta.Origins.
+func (q *queries) DeletePackageSettings(ctx context.Context, repoID int64) error {
+	tag, err := q.db.Exec(ctx, `DELETE FROM hab_packages WHERE repo_id = $1
+		AND NOT EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = $1)`, repoID)
+	if err != nil {
+		return wrap("delete package settings", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var settings, releases bool
+	err = q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = $1),
+		EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = $1)`, repoID).Scan(&settings, &releases)
+	switch {
+	case err != nil:
+		return wrap("delete package settings", err)
+	case !settings:
+		return errs.E(errs.NotFound, "package settings not found")
+	}
+	return errs.E(errs.Conflict, "the package has releases")
+}
+
 // CountPackageSettings implements meta.Origins.
 func (q *queries) CountPackageSettings(ctx context.Context, namespaceID int64) (int, error) {
 	var n int

@@ -166,6 +166,28 @@ func (q *queries) ListPackageSettings(ctx context.Context, namespaceID int64, vi
 	return out, total, nil
 }
 
+// DeletePackageSettings implements meta.Origins.
+func (q *queries) DeletePackageSettings(ctx context.Context, repoID int64) error {
+	res, err := q.wr.ExecContext(ctx, `DELETE FROM hab_packages WHERE repo_id = ?
+		AND NOT EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = ?)`, repoID, repoID)
+	if err != nil {
+		return wrap("delete package settings", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return wrap("delete package settings", err)
+	}
+	var settings, releases bool
+	err = q.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = ?),
+		EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = ?)`, repoID, repoID).Scan(&settings, &releases)
+	switch {
+	case err != nil:
+		return wrap("delete package settings", err)
+	case !settings:
+		return errs.E(errs.NotFound, "package settings not found")
+	}
+	return errs.E(errs.Conflict, "the package has releases")
+}
+
 // CountPackageSettings implements meta.Origins.
 func (q *queries) CountPackageSettings(ctx context.Context, namespaceID int64) (int, error) {
 	var n int
