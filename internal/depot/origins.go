@@ -26,8 +26,9 @@ type OriginInfo struct {
 	// PrivateKeyName is "<origin>-<revision>" of the newest secret signing
 	// key, "" when there is none. Only Origin fills it.
 	PrivateKeyName string
-	// PackageCount is how many releases the origin holds, a release for
-	// each target counting once. Only UserOrigins fills it.
+	// PackageCount is how many packages the origin holds: names with
+	// settings, as Builder counts them (a name gets settings at its first
+	// upload). Only UserOrigins fills it.
 	PackageCount int
 }
 
@@ -246,11 +247,9 @@ func (s *Service) UserOrigins(ctx context.Context, p auth.Principal) ([]OriginIn
 		if err != nil {
 			return nil, err
 		}
-		rels, err := s.store.ListReleaseKeys(ctx, meta.ReleaseFilter{NamespaceID: ns.ID})
-		if err != nil {
+		if info.PackageCount, err = s.store.CountPackageSettings(ctx, ns.ID); err != nil {
 			return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
 		}
-		info.PackageCount = len(rels)
 		out = append(out, info)
 	}
 	slices.SortFunc(out, func(a, b OriginInfo) int { return strings.Compare(a.Namespace.Name, b.Namespace.Name) })

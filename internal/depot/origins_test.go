@@ -177,7 +177,7 @@ func TestUserOrigins(t *testing.T) {
 	var got []string
 	for _, o := range os {
 		got = append(got, o.Namespace.Name)
-		if o.Namespace.Name == "zeta" && (o.PackageCount != 3 || o.OwnerID != bobo.UserID) {
+		if o.Namespace.Name == "zeta" && (o.PackageCount != 2 || o.OwnerID != bobo.UserID) {
 			t.Errorf("zeta = %+v", o)
 		}
 		if o.Namespace.Name == "alpha" && (o.PackageCount != 0 || o.OwnerName != "wesker") {
