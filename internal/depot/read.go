@@ -174,6 +174,9 @@ func (s *Service) channelFilter(ctx context.Context, ns meta.Namespace, channel 
 	return nil
 }
 
+// releaseOrder is what Habitat orders a release key by.
+func releaseOrder(k meta.ReleaseKey) (version, release string) { return k.Version, k.Release }
+
 // Latest returns the newest release p may see by Habitat's ordering
 // (hab.SortNewestFirst: versions without digits never are). Errors:
 // errs.NotFound.
@@ -194,11 +197,11 @@ func (s *Service) Latest(ctx context.Context, p auth.Principal, req LatestReques
 	if err != nil {
 		return Package{}, err
 	}
-	sorted, _ := hab.SortNewestFirst(keys, func(k meta.ReleaseKey) (string, string) { return k.Version, k.Release })
-	if len(sorted) == 0 {
+	newest, ok := hab.Newest(keys, releaseOrder)
+	if !ok {
 		return Package{}, errs.E(errs.NotFound, "no package found")
 	}
-	rel, err := s.store.GetReleaseByVersion(ctx, sorted[0].VersionID)
+	rel, err := s.store.GetReleaseByVersion(ctx, newest.VersionID)
 	if err != nil {
 		return Package{}, err
 	}
@@ -488,13 +491,14 @@ func (s *Service) LatestPerName(ctx context.Context, p auth.Principal, origin, c
 	if err != nil {
 		return nil, err
 	}
-	sorted, _ := hab.SortNewestFirst(keys, func(k meta.ReleaseKey) (string, string) { return k.Version, k.Release })
+	byName := map[string][]meta.ReleaseKey{}
+	for _, k := range keys {
+		byName[k.Name] = append(byName[k.Name], k)
+	}
 	out := []hab.Ident{}
-	seen := map[string]bool{}
-	for _, k := range sorted {
-		if !seen[k.Name] {
-			seen[k.Name] = true
-			out = append(out, hab.Ident{Origin: ns.Name, Name: k.Name, Version: k.Version, Release: k.Release})
+	for name, ks := range byName {
+		if k, ok := hab.Newest(ks, releaseOrder); ok {
+			out = append(out, hab.Ident{Origin: ns.Name, Name: name, Version: k.Version, Release: k.Release})
 		}
 	}
 	slices.SortFunc(out, func(a, b hab.Ident) int { return strings.Compare(a.Name, b.Name) })

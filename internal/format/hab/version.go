@@ -122,6 +122,31 @@ func CompareReleases(a, b Ident) (int, error) {
 	return strings.Compare(a.Release, b.Release), nil
 }
 
+// Newest returns the item SortNewestFirst would put first, in one pass
+// without sorting: the first of those Builder ranks highest. ok is false
+// when no item's version can be ordered.
+func Newest[T any](items []T, ident func(T) (version, release string)) (newest T, ok bool) {
+	var (
+		bestKey     VersionKey
+		bestRelease string
+	)
+	for _, it := range items {
+		v, r := ident(it)
+		k, err := ParseVersionKey(v)
+		if err != nil {
+			continue
+		}
+		if ok {
+			c := k.Compare(bestKey)
+			if c < 0 || c == 0 && strings.Compare(r, bestRelease) <= 0 {
+				continue
+			}
+		}
+		newest, bestKey, bestRelease, ok = it, k, r, true
+	}
+	return newest, ok
+}
+
 // SortNewestFirst orders items newest first by the version and release
 // that ident returns, the order in which Builder lists them. Items whose
 // version cannot be ordered (see ParseVersionKey) are left out of sorted

@@ -164,4 +164,18 @@ func TestSortNewestFirst(t *testing.T) {
 	if got, _ := SortNewestFirst(ties, split); !cmp.Equal(got, ties) {
 		t.Errorf("ties reordered: %q", got)
 	}
+	// Newest agrees with the first of every order of the input.
+	for i := range in {
+		rotated := append(append([]string{}, in[i:]...), in[:i]...)
+		first, _ := SortNewestFirst(rotated, split)
+		if got, ok := Newest(rotated, split); !ok || got != first[0] {
+			t.Errorf("Newest(rotation %d) = %q, %v; want %q", i, got, ok, first[0])
+		}
+	}
+	if got, ok := Newest(ties, split); !ok || got != ties[0] {
+		t.Errorf("Newest(ties) = %q, %v; want the first", got, ok)
+	}
+	if _, ok := Newest([]string{"master/1", ".5/2"}, split); ok {
+		t.Error("Newest of versions without order reported one")
+	}
 }
