@@ -131,6 +131,7 @@ func formats() []artifact.Format {
 			},
 			ValidVersion:    generic.ValidVersion,
 			PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
+			FileSums:        true,
 		},
 		depot.Format(),
 	}

@@ -35,8 +35,9 @@ type PutFileRequest struct {
 	Record func(ctx context.Context, q meta.Queries, f meta.File) error
 }
 
-// PutFile stores a file, computing its MD5, SHA-1 and SHA-512 digests
-// while the body streams to the blob store. Concurrent uploads of
+// PutFile stores a file, computing its SHA-256 digest and, for formats
+// that ask (Format.FileSums), its MD5, SHA-1 and SHA-512 ones while the
+// body streams to the blob store. Concurrent uploads of
 // different files to a version that does not exist yet all land in one
 // version. Errors: errs.Exists when the version already has a
 // file of that name (case-insensitive), errs.TooLarge past MaxSize,
@@ -70,8 +71,12 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	if req.MaxSize > 0 {
 		body = io.LimitReader(body, req.MaxSize+1)
 	}
-	sums := newFileSums()
-	br := &bodyReader{r: io.TeeReader(body, sums)}
+	var sums *fileSums
+	if f.FileSums {
+		sums = newFileSums()
+		body = io.TeeReader(body, sums)
+	}
+	br := &bodyReader{r: body}
 	if _, err := w.ReadFrom(br); err != nil {
 		return meta.File{}, s.discard(ctx, w, bodyError(br, err))
 	}
@@ -80,7 +85,9 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	}
 
 	file := meta.File{Name: req.FileName, Size: w.Size(), Lead: true, Digest: w.Digest()}
-	sums.fill(&file)
+	if sums != nil {
+		sums.fill(&file)
+	}
 	var metadata []byte
 	if req.Check != nil {
 		if metadata, err = req.Check(file); err != nil {

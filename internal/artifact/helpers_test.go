@@ -62,6 +62,7 @@ func testFormats() []artifact.Format {
 			},
 			ValidVersion:    generic.ValidVersion,
 			PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
+			FileSums:        true,
 		},
 	}
 }

@@ -23,6 +23,9 @@ type Format struct {
 	// PublicByDefault reports whether a new repository in namespace ns is
 	// public.
 	PublicByDefault func(ns meta.Namespace) bool
+	// FileSums makes PutFile record the MD5, SHA-1 and SHA-512 digests of
+	// files besides their SHA-256 one, for a protocol that shows them.
+	FileSums bool
 }
 
 // Options tune a Service. Zero values take defaults.

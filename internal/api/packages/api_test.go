@@ -67,6 +67,7 @@ func newAPIEnvWith(t *testing.T, wrap func(meta.Store) meta.Store) *apiEnv {
 		Type:            generic.RepoType,
 		ValidName:       func(string) error { return nil },
 		PublicByDefault: func(ns meta.Namespace) bool { return ns.Public },
+		FileSums:        true,
 	}}, artifact.Options{})
 	if err != nil {
 		t.Fatal(err)
