@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
@@ -24,8 +26,22 @@ func (s *Service) Channels(ctx context.Context, origin string) ([]meta.Channel, 
 	return s.store.ListChannels(ctx, ns.ID)
 }
 
+// maxChannelName bounds a channel name, in bytes.
+const maxChannelName = 255
+
+// validChannelName checks the name of a new channel: Builder takes any,
+// Wharf one that fits in a path segment and an index: 1 to 255 bytes of
+// UTF-8 without slashes or control characters. Errors: errs.Invalid.
+func validChannelName(name string) error {
+	if name == "" || len(name) > maxChannelName || !utf8.ValidString(name) ||
+		strings.ContainsFunc(name, func(r rune) bool { return r == '/' || unicode.IsControl(r) }) {
+		return errs.E(errs.Invalid, "Invalid channel name: 1 to %d bytes of UTF-8 without '/' or control characters", maxChannelName)
+	}
+	return nil
+}
+
 // CreateChannel creates a channel. Errors: errs.Exists; errs.Invalid for
-// an empty name or one with a slash; errs.NotFound for the origin;
+// a name validChannelName refuses; errs.NotFound for the origin;
 // errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, name string) (meta.Channel, error) {
 	ns, err := s.Origin(ctx, origin)
@@ -35,8 +51,8 @@ func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, n
 	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return meta.Channel{}, err
 	}
-	if name == "" || strings.ContainsAny(name, "/\x00") {
-		return meta.Channel{}, errs.E(errs.Invalid, "invalid channel name")
+	if err := validChannelName(name); err != nil {
+		return meta.Channel{}, err
 	}
 	ch := meta.Channel{NamespaceID: ns.ID, Name: name, OwnerID: p.UserID}
 	if err := s.store.CreateChannel(ctx, &ch); err != nil {
@@ -159,6 +175,9 @@ func (s *Service) BulkPromote(ctx context.Context, p auth.Principal, origin, src
 	if dst == "" || dst == src || dst == Unstable {
 		return errs.E(errs.Invalid, "cannot promote the packages of %s to %q", src, dst)
 	}
+	if err := validChannelName(dst); err != nil {
+		return err
+	}
 	ns, from, err := s.bulk(ctx, p, origin, src)
 	if err != nil {
 		return err
@@ -226,7 +245,8 @@ func (s *Service) eachRelease(ctx context.Context, q meta.Queries, channelID int
 // RDeps returns "origin/name" of the packages whose runtime dependencies
 // include a release of origin/name for target, sorted, leaving out the
 // packages of origins whose default visibility is not public unless p is
-// a member there. Build dependencies do not count, as in Builder.
+// a member there, as Builder does, and those of which p sees no release
+// (Builder lists them). Build dependencies do not count, as in Builder.
 func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, target string) ([]string, error) {
 	rows, err := s.store.ListRDeps(ctx, origin, name, target)
 	if err != nil {
@@ -243,11 +263,34 @@ func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, tar
 			allowed[r.Origin] = ok
 		}
 		if ok {
+			ok, err = s.anyVisible(ctx, p, r, target)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if ok {
 			out = append(out, hab.Ident{Origin: r.Origin, Name: r.Name}.String())
 		}
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// anyVisible reports whether p sees a release of a package for target.
+func (s *Service) anyVisible(ctx context.Context, p auth.Principal, r meta.NameRow, target string) (bool, error) {
+	ns, err := s.Origin(ctx, r.Origin)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	vis, err := s.visibilities(ctx, p, ns)
+	if err != nil {
+		return false, err
+	}
+	keys, err := s.store.ListReleaseKeys(ctx, meta.ReleaseFilter{NamespaceID: ns.ID, Name: r.Name, Target: target, Visibilities: vis})
+	return len(keys) > 0, err
 }
 
 // originReadable reports whether an origin's packages are listed for p:
@@ -275,8 +318,14 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, req EventRequest
 	if err != nil {
 		return Page[meta.DepotEvent]{}, err
 	}
+	// What a person requested they see; a token limited by scopes or
+	// grants sees only what its origins allow.
+	requester := p.UserID
+	if p.Caps != nil || p.Restricted {
+		requester = 0
+	}
 	evs, total, err := s.store.ListDepotEvents(ctx, meta.EventFilter{From: req.From, To: req.To, Channel: req.Channel,
-		Query: req.Query, AllIn: mine, RequesterID: p.UserID, Offset: req.Offset, Limit: req.Limit})
+		Query: req.Query, AllIn: mine, RequesterID: requester, Offset: req.Offset, Limit: req.Limit})
 	if err != nil {
 		return Page[meta.DepotEvent]{}, err
 	}

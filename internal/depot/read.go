@@ -36,8 +36,10 @@ func visible(rel meta.Release, vis []string) bool {
 	return vis == nil || slices.Contains(vis, rel.Visibility)
 }
 
-// memberOrigins returns the ids of the origins p is a member of, directly
-// or through a team.
+// memberOrigins returns the ids of the origins whose every release p
+// sees: those it is a member of, directly or through a team, where its
+// credential lets it read them (RoleIn, so that scopes and restricted
+// tokens count as everywhere).
 func (s *Service) memberOrigins(ctx context.Context, p auth.Principal) ([]int64, error) {
 	if p.Anonymous() {
 		return nil, nil
@@ -46,17 +48,27 @@ func (s *Service) memberOrigins(ctx context.Context, p auth.Principal) ([]int64,
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for _, m := range ms {
-		ids = append(ids, m.NamespaceID)
-	}
 	orgs, err := s.acct.UserOrgs(ctx, p.UserID)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range orgs {
-		if !slices.Contains(ids, o.ID) {
-			ids = append(ids, o.ID)
+	for _, m := range ms {
+		if !slices.ContainsFunc(orgs, func(o meta.Namespace) bool { return o.ID == m.NamespaceID }) {
+			ns, err := s.store.GetNamespaceByID(ctx, m.NamespaceID)
+			if err != nil {
+				return nil, err
+			}
+			orgs = append(orgs, ns)
+		}
+	}
+	var ids []int64
+	for _, ns := range orgs {
+		all, err := s.seesAll(ctx, p, ns)
+		if err != nil {
+			return nil, err
+		}
+		if all {
+			ids = append(ids, ns.ID)
 		}
 	}
 	return ids, nil
@@ -341,12 +353,15 @@ func (s *Service) Versions(ctx context.Context, p auth.Principal, origin, name s
 		return nil, err
 	}
 	var out []VersionSummary
+	type group struct{ version, visibility string }
+	index := map[group]int{}
 	releases := map[int]map[string]bool{}
 	for _, k := range keys {
-		i := slices.IndexFunc(out, func(v VersionSummary) bool { return v.Version == k.Version && v.Visibility == k.Visibility })
-		if i < 0 {
+		i, ok := index[group{k.Version, k.Visibility}]
+		if !ok {
 			out = append(out, VersionSummary{Origin: ns.Name, Name: name, Version: k.Version, Visibility: k.Visibility})
 			i = len(out) - 1
+			index[group{k.Version, k.Visibility}] = i
 			releases[i] = map[string]bool{}
 		}
 		v := &out[i]
@@ -421,22 +436,32 @@ func (s *Service) DeletePackage(ctx context.Context, p auth.Principal, id hab.Id
 	if err != nil {
 		return err
 	}
-	stable, err := s.inChannel(ctx, rel.VersionID, Stable)
-	if err != nil {
-		return err
-	}
-	if stable {
-		return errs.E(errs.Invalid, "Deleting package in stable channel not allowed '%s'", id)
-	}
-	n, err := s.store.CountRDeps(ctx, id.Origin, id.Name)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return errs.E(errs.Invalid, "Deleting package with rdeps not allowed '%s'", id)
-	}
-	// The release's index row and channel memberships go with its version.
-	return s.core.DeleteNamedVersion(ctx, RepoType, repoName(id.Origin, id.Name), versionOf(id, rel.Target))
+	// The checks and the delete are one transaction holding the version,
+	// so a promotion to stable either lands first and refuses the delete,
+	// or finds the release gone.
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		v, err := q.LockVersion(ctx, rel.RepoID, versionOf(id, rel.Target))
+		if err != nil {
+			return err
+		}
+		chans, err := q.ListVersionChannels(ctx, []int64{v.ID})
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(chans[v.ID], func(m meta.ChannelMembership) bool { return m.Channel == Stable }) {
+			return errs.E(errs.Invalid, "Deleting package in stable channel not allowed '%s'", id)
+		}
+		n, err := q.CountRDeps(ctx, ns.Name, id.Name)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.E(errs.Invalid, "Deleting package with rdeps not allowed '%s'", id)
+		}
+		// The release's index row and channel memberships go with its
+		// version; its .hart with garbage collection.
+		return q.DeleteVersion(ctx, v.ID)
+	})
 }
 
 // Download opens a release's .hart: public and hidden releases for

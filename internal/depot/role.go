@@ -84,7 +84,25 @@ func (s *Service) RoleIn(ctx context.Context, p auth.Principal, ns meta.Namespac
 	if p.Superuser && granted == auth.AdminRole && p.Caps == nil && !p.Restricted {
 		role = Owner
 	}
-	return min(role, ceiling), nil
+	return min(role, ceiling, capsCeiling(p.Caps)), nil
+}
+
+// capsCeiling is the highest origin role an OAuth token's scopes allow:
+// repo:read reads what members read, repo:write adds what members do,
+// repo:admin what maintainers do; org:admin lifts the cap. Without a
+// repository scope a token reads only what anyone may.
+func capsCeiling(c *auth.Caps) Role {
+	switch {
+	case c == nil || c.OrgAdmin:
+		return Owner
+	case c.Repo == meta.RoleAdmin:
+		return Maintainer
+	case c.Repo == meta.RoleWrite:
+		return Member
+	case c.Repo == meta.RoleRead:
+		return ReadOnlyMember
+	}
+	return NoRole
 }
 
 // need returns nil when p has at least role want in ns: errs.Unauthenticated

@@ -79,11 +79,13 @@ func New(opt Options) (*Service, error) {
 // Targets returns the targets the depot accepts.
 func (s *Service) Targets() []string { return append([]string(nil), s.targets...) }
 
-// Origin returns the organisation named name. Errors: errs.NotFound, also
-// for a person's namespace.
+// Origin returns the organisation named name, exactly: origin names are
+// lower case, and Habitat compares them as they are, so another spelling
+// names no origin (the store's lookup ignores case). Errors:
+// errs.NotFound, also for a person's namespace.
 func (s *Service) Origin(ctx context.Context, name string) (meta.Namespace, error) {
 	ns, err := s.store.GetNamespace(ctx, name)
-	if err == nil && ns.Kind != meta.KindOrg {
+	if err == nil && (ns.Kind != meta.KindOrg || ns.Name != name) {
 		err = errs.E(errs.NotFound, "origin not found")
 	}
 	if err != nil {

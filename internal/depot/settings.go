@@ -30,6 +30,10 @@ func (s *Service) packageRepo(ctx context.Context, ns meta.Namespace, name strin
 		return meta.Repository{}, errs.E(errs.NotFound, "package not found")
 	}
 	r, err := s.core.Repo(ctx, RepoType, ns.Name+"/"+name)
+	if err == nil && r.Name != ns.Name+"/"+name {
+		// The core finds names regardless of case; Habitat's differ.
+		err = errs.E(errs.NotFound, "package not found")
+	}
 	if err != nil {
 		return meta.Repository{}, notFound(err, "package not found")
 	}
@@ -95,6 +99,9 @@ func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, o
 		return meta.PackageSettings{}, err
 	}
 	if err := hab.ValidName(name); err != nil {
+		return meta.PackageSettings{}, err
+	}
+	if err := s.sameCase(ctx, ns, name); err != nil {
 		return meta.PackageSettings{}, err
 	}
 	vis, err := s.originVisibility(ctx, ns)

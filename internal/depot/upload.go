@@ -92,6 +92,9 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, req UploadReques
 	if err := hab.ValidTarget(target); err != nil {
 		return meta.Release{}, errs.E(errs.Invalid, "Invalid package target '%s'", target)
 	}
+	if err := s.sameCase(ctx, ns, id.Name); err != nil {
+		return meta.Release{}, err
+	}
 	existing, err := s.store.GetRelease(ctx, ns.ID, id.Name, id.Version, id.Release, target)
 	switch {
 	case err == nil && !req.Forced:
@@ -167,6 +170,21 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, req UploadReques
 		return meta.Release{}, err
 	}
 	return rel, nil
+}
+
+// sameCase refuses a package name that differs only in case from one the
+// origin has: Habitat tells them apart, the core's repositories do not.
+func (s *Service) sameCase(ctx context.Context, ns meta.Namespace, name string) error {
+	r, err := s.store.GetRepo(ctx, RepoType, repoName(ns.Name, name))
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return nil
+	case err != nil:
+		return err
+	case r.Name != repoName(ns.Name, name):
+		return errs.E(errs.Invalid, "Package name '%s' differs only in case from the package '%s' of the origin", name, r.Name)
+	}
+	return nil
 }
 
 // uploadArchiveError words an archive error as Builder does.

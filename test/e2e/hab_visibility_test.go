@@ -89,7 +89,7 @@ func TestHabVisibility(t *testing.T) {
 				}
 			}
 			// A private download is cached for a short time only.
-			c.do(t, http.MethodGet, download(priv), nil).want(t, http.StatusOK).wantHeader(t, "Cache-Control", "public, max-age=300")
+			c.do(t, http.MethodGet, download(priv), nil).want(t, http.StatusOK).wantHeader(t, "Cache-Control", "private, max-age=300")
 			c.do(t, http.MethodGet, download(pub), nil).want(t, http.StatusOK).wantHeader(t, "Cache-Control", "public, max-age=31536000")
 		})
 

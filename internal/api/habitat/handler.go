@@ -8,9 +8,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wharf/internal/auth"
 	"wharf/internal/depot"
@@ -87,7 +90,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.SetUser(r, p.Name)
+	if !cleanText(r.URL.Path) || !cleanQuery(r.URL.RawQuery) {
+		httpx.SetRoute(r, "hab.bad_request")
+		h.writeError(w, r, fail(http.StatusBadRequest, "The request path and query must be UTF-8 without control characters"))
+		return
+	}
 	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)))
+}
+
+// cleanText reports whether s is UTF-8 without control characters: every
+// name Habitat puts in a path or a query is.
+func cleanText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// cleanQuery reports whether every key and value of a raw query decodes
+// to clean text. A query that does not decode is left to the routes.
+func cleanQuery(raw string) bool {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return true
+	}
+	for k, vs := range q {
+		if !cleanText(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !cleanText(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // authenticate reads a bearer token (or Basic credentials, for curl). Any

@@ -109,11 +109,13 @@ func (h *Handler) downloadPackage(w http.ResponseWriter, r *http.Request, p auth
 }
 
 // artifactCache is the Cache-Control of a release's .hart and of its
-// fully qualified JSON: a year when anyone may fetch it, the configured
-// private max-age otherwise.
+// fully qualified JSON: public for a year when anyone may fetch it; for a
+// private release the configured max-age, in the caller's cache only
+// (Builder says public there, which would let a shared cache hand a
+// member's copy to anyone).
 func (h *Handler) artifactCache(visibility string) string {
 	if visibility == meta.VisibilityPrivate {
-		return "public, max-age=" + strconv.Itoa(int(h.opt.PrivateMaxAge.Seconds()))
+		return "private, max-age=" + strconv.Itoa(int(h.opt.PrivateMaxAge.Seconds()))
 	}
 	return longPublic
 }

@@ -111,6 +111,18 @@ func wrap(op string, err error) error {
 	if err == nil || errs.KindOf(err) != errs.Other {
 		return err
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "22021", "22P05":
+			// Text PostgreSQL cannot store (invalid UTF-8, NUL): the
+			// caller's input, which SQLite would have taken.
+			return errs.Wrap(errs.Invalid, "text with characters that cannot be stored", err)
+		case "54000":
+			// A value too long for an index.
+			return errs.Wrap(errs.Invalid, "a value too long to store", err)
+		}
+	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
 }
 
