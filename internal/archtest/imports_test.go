@@ -30,6 +30,9 @@ var allowed = []struct {
 	{"wharf/internal/pkggen", []string{"wharf/internal/meta", "wharf/internal/blob", "wharf/internal/format/*", "wharf/internal/errs"}},
 	// The Habitat depot composes the core and the access rules.
 	{"wharf/internal/depot", []string{"wharf/internal/artifact", "wharf/internal/auth", "wharf/internal/meta", "wharf/internal/blob", "wharf/internal/format/*", "wharf/internal/errs"}},
+	// Its test wiring, shared by the tests of the depot and its fronts:
+	// the depot over the real stores.
+	{"wharf/internal/depot/depottest", []string{"wharf/internal/depot", "wharf/internal/artifact", "wharf/internal/auth", "wharf/internal/meta", "wharf/internal/meta/sqlite", "wharf/internal/meta/postgres", "wharf/internal/blob", "wharf/internal/blob/memblob", "wharf/internal/format/*"}},
 	// Implementations and conformance suites: their interface and kinds.
 	{"wharf/internal/meta/*", []string{"wharf/internal/meta", "wharf/internal/errs"}},
 	{"wharf/internal/blob/*", []string{"wharf/internal/blob", "wharf/internal/errs"}},

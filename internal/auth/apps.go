@@ -208,17 +208,10 @@ func (s *Service) ExchangeCode(ctx context.Context, clientID, clientSecret, code
 // user can see it again. Errors: errs.Invalid for a bad title.
 func (s *Service) CreateAppToken(ctx context.Context, userID int64, title string, ttl time.Duration) (string, meta.Token, error) {
 	title = strings.TrimSpace(title)
-	if title == "" || len(title) > 255 || strings.ContainsFunc(title, isCtl) {
+	if !printable(title, 255) {
 		return "", meta.Token{}, errs.E(errs.Invalid, "title must be 1 to 255 printable characters")
 	}
-	if s.sealer == nil {
-		return "", meta.Token{}, errs.E(errs.Unavailable, "application tokens need a server secret key, and none is configured")
-	}
-	secret, err := NewTokenSecret()
-	if err != nil {
-		return "", meta.Token{}, err
-	}
-	sealed, err := s.sealer.Seal([]byte(secret))
+	secret, sealed, err := s.keptSecret("application tokens")
 	if err != nil {
 		return "", meta.Token{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"wharf/internal/errs"
 	"wharf/internal/meta"
@@ -35,17 +34,10 @@ func (s *Service) KeptTokens(ctx context.Context, userID int64, name string) ([]
 // unknown user or a robot; errs.Invalid for a bad name; errs.Unavailable
 // when the Service has no Sealer.
 func (s *Service) RenewKeptToken(ctx context.Context, userID int64, name string) (string, meta.Token, error) {
-	if name == "" || len(name) > 100 || strings.ContainsFunc(name, isCtl) {
-		return "", meta.Token{}, errs.E(errs.Invalid, "token name must be 1 to 100 printable characters")
-	}
-	if s.sealer == nil {
-		return "", meta.Token{}, errs.E(errs.Unavailable, "kept tokens need a server secret key, and none is configured")
-	}
-	secret, err := NewTokenSecret()
-	if err != nil {
+	if err := checkTokenName(name); err != nil {
 		return "", meta.Token{}, err
 	}
-	sealed, err := s.sealer.Seal([]byte(secret))
+	secret, sealed, err := s.keptSecret("kept tokens")
 	if err != nil {
 		return "", meta.Token{}, err
 	}

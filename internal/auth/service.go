@@ -150,14 +150,46 @@ type CreateTokenRequest struct {
 	TTL    time.Duration // 0 means the token never expires
 }
 
+// printable reports whether s is 1 to max bytes without control
+// characters.
+func printable(s string, max int) bool {
+	return s != "" && len(s) <= max && !strings.ContainsFunc(s, isCtl)
+}
+
+// checkTokenName returns errs.Invalid unless name can name an API token.
+func checkTokenName(name string) error {
+	if !printable(name, 100) {
+		return errs.E(errs.Invalid, "token name must be 1 to 100 printable characters")
+	}
+	return nil
+}
+
+// keptSecret makes the secret of a token that keeps it and returns it
+// with its sealed form. Errors: errs.Unavailable, saying that what need
+// a key, when the Service has no Sealer.
+func (s *Service) keptSecret(what string) (string, []byte, error) {
+	if s.sealer == nil {
+		return "", nil, errs.E(errs.Unavailable, "%s need a server secret key, and none is configured", what)
+	}
+	secret, err := NewTokenSecret()
+	if err != nil {
+		return "", nil, err
+	}
+	sealed, err := s.sealer.Seal([]byte(secret))
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, sealed, nil
+}
+
 // CreateToken creates an API token and returns its secret, which is not
 // stored and cannot be recovered, with the stored record. Scopes are
 // stored in the canonical form of Grant.String. Errors: errs.Invalid for a
 // bad name, scope or TTL; errs.NotFound when the user does not exist.
 func (s *Service) CreateToken(ctx context.Context, req CreateTokenRequest) (string, meta.Token, error) {
 	name := strings.TrimSpace(req.Name)
-	if name == "" || len(name) > 100 || strings.ContainsFunc(name, isCtl) {
-		return "", meta.Token{}, errs.E(errs.Invalid, "token name must be 1 to 100 printable characters")
+	if err := checkTokenName(name); err != nil {
+		return "", meta.Token{}, err
 	}
 	if req.TTL < 0 {
 		return "", meta.Token{}, errs.E(errs.Invalid, "token ttl must not be negative")

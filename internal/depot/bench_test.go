@@ -7,16 +7,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"wharf/internal/artifact"
 	"wharf/internal/auth"
 	"wharf/internal/blob/fs"
 	"wharf/internal/depot"
+	"wharf/internal/depot/depottest"
 	"wharf/internal/format/hab"
-	"wharf/internal/meta/sqlite"
 )
 
 // benchDepot is a depot over SQLite and the filesystem blob store, as
@@ -25,32 +23,15 @@ func benchDepot(b *testing.B) (*depot.Service, auth.Principal, hab.Key) {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "meta.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
 	blobs, err := fs.New(filepath.Join(dir, "blobs"), fs.Options{Fsync: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	core, err := artifact.New(store, blobs, []artifact.Format{depot.Format()}, artifact.Options{OnCreateRepo: auth.OnCreateRepo})
-	if err != nil {
-		b.Fatal(err)
-	}
-	sealer, err := auth.NewSealer([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	acct, err := auth.NewService(store, nil, sealer)
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := depot.New(depot.Options{Store: store, Artifacts: core, Accounts: acct,
-		Authorizer: auth.NewAuthorizer(store, time.Second), Sealer: sealer, VerifySignatures: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := depottest.New(b, depottest.OpenSQLite(b), blobs, func(o *depot.Options) {
+		o.Authorizer = auth.NewAuthorizer(o.Store, time.Second)
+		o.VerifySignatures = true
+	})
+	svc, acct := e.Depot, e.Accounts
 	if _, err := acct.CreateUser(ctx, auth.CreateUserRequest{Name: "owner", Email: "owner@example.com", Password: "secret-owner"}); err != nil {
 		b.Fatal(err)
 	}

@@ -18,11 +18,8 @@ const maxIntegration = 64 << 10
 // name. Errors: errs.NotFound for the origin; errs.Unauthenticated;
 // errs.Denied below read-only member.
 func (s *Service) Integrations(ctx context.Context, p auth.Principal, origin string) (map[string][]string, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return nil, err
 	}
 	all, err := s.store.ListIntegrations(ctx, ns.ID)
@@ -54,11 +51,8 @@ func (s *Service) IntegrationNames(ctx context.Context, p auth.Principal, origin
 // Errors: errs.NotFound for it and for the origin; errs.Unauthenticated;
 // errs.Denied below read-only member.
 func (s *Service) Integration(ctx context.Context, p auth.Principal, origin, kind, name string) (map[string]json.RawMessage, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return nil, err
 	}
 	i, err := s.store.GetIntegration(ctx, ns.ID, kind, name)
@@ -83,11 +77,8 @@ func (s *Service) Integration(ctx context.Context, p auth.Principal, origin, kin
 // errs.NotFound for the origin; errs.Unauthenticated; errs.Denied below
 // maintainer.
 func (s *Service) PutIntegration(ctx context.Context, p auth.Principal, origin, kind, name string, body []byte) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
 	if kind == "" || name == "" {
@@ -118,11 +109,8 @@ func (s *Service) PutIntegration(ctx context.Context, p auth.Principal, origin, 
 // DeleteIntegration removes an integration. Errors: errs.NotFound for it
 // and for the origin; errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) DeleteIntegration(ctx context.Context, p auth.Principal, origin, kind, name string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
 	if err := s.store.DeleteIntegration(ctx, ns.ID, kind, name); err != nil {

@@ -14,83 +14,84 @@ import (
 
 	"wharf/internal/auth"
 	"wharf/internal/depot"
+	"wharf/internal/depot/depottest"
 	"wharf/internal/errs"
 )
 
 func TestIntegrations(t *testing.T) {
 	t.Parallel()
-	forKeyBackends(t, func(t *testing.T, e *keyEnv) {
+	forBackends(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		maint := e.as(t, "maint")
 		body := []byte(`{"username":"bob","password":"hunter2","url":"https://r.example.com","extra":{"a":[1,2]}}`)
-		if err := e.svc.PutIntegration(ctx, e.as(t, "mem"), keyOrigin, "docker", "hub", body); !errs.Is(err, errs.Denied) {
+		if err := e.svc.PutIntegration(ctx, e.as(t, "mem"), depottest.Origin, "docker", "hub", body); !errs.Is(err, errs.Denied) {
 			t.Errorf("member puts an integration: %v", err)
 		}
 		for _, bad := range []string{`[1]`, `"x"`, `null`, `{`} {
-			if err := e.svc.PutIntegration(ctx, maint, keyOrigin, "docker", "hub", []byte(bad)); !errs.Is(err, errs.Invalid) {
+			if err := e.svc.PutIntegration(ctx, maint, depottest.Origin, "docker", "hub", []byte(bad)); !errs.Is(err, errs.Invalid) {
 				t.Errorf("body %s: %v, want invalid", bad, err)
 			}
 		}
 		for _, name := range []string{"quay", "hub"} {
-			if err := e.svc.PutIntegration(ctx, maint, keyOrigin, "docker", name, body); err != nil {
+			if err := e.svc.PutIntegration(ctx, maint, depottest.Origin, "docker", name, body); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := e.svc.PutIntegration(ctx, maint, keyOrigin, "ecr", "prod", []byte(`{"password":"p"}`)); err != nil {
+		if err := e.svc.PutIntegration(ctx, maint, depottest.Origin, "ecr", "prod", []byte(`{"password":"p"}`)); err != nil {
 			t.Fatal(err)
 		}
 		// Replacing keeps one.
-		if err := e.svc.PutIntegration(ctx, maint, keyOrigin, "docker", "hub", []byte(`{"username":"alice","password":"pw2"}`)); err != nil {
+		if err := e.svc.PutIntegration(ctx, maint, depottest.Origin, "docker", "hub", []byte(`{"username":"alice","password":"pw2"}`)); err != nil {
 			t.Fatal(err)
 		}
 		ro := e.as(t, "ro")
-		all, err := e.svc.Integrations(ctx, ro, keyOrigin)
+		all, err := e.svc.Integrations(ctx, ro, depottest.Origin)
 		want := map[string][]string{"docker": {"hub", "quay"}, "ecr": {"prod"}}
 		if err != nil || !reflect.DeepEqual(all, want) {
 			t.Errorf("integrations %v, %v, want %v", all, err, want)
 		}
-		names, err := e.svc.IntegrationNames(ctx, ro, keyOrigin, "docker")
+		names, err := e.svc.IntegrationNames(ctx, ro, depottest.Origin, "docker")
 		if err != nil || !reflect.DeepEqual(names, []string{"hub", "quay"}) {
 			t.Errorf("names %v, %v", names, err)
 		}
-		if names, err := e.svc.IntegrationNames(ctx, ro, keyOrigin, "gcr"); err != nil || names == nil || len(names) != 0 {
+		if names, err := e.svc.IntegrationNames(ctx, ro, depottest.Origin, "gcr"); err != nil || names == nil || len(names) != 0 {
 			t.Errorf("names of a kind without integrations: %#v, %v", names, err)
 		}
-		got, err := e.svc.Integration(ctx, ro, keyOrigin, "docker", "quay")
+		got, err := e.svc.Integration(ctx, ro, depottest.Origin, "docker", "quay")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := got["password"]; ok || string(got["username"]) != `"bob"` || string(got["extra"]) != `{"a":[1,2]}` {
 			t.Errorf("integration body %s", got)
 		}
-		got, err = e.svc.Integration(ctx, ro, keyOrigin, "docker", "hub")
+		got, err = e.svc.Integration(ctx, ro, depottest.Origin, "docker", "hub")
 		if err != nil || len(got) != 1 || string(got["username"]) != `"alice"` {
 			t.Errorf("replaced integration %s, %v", got, err)
 		}
-		if _, err := e.svc.Integration(ctx, e.as(t, "out"), keyOrigin, "docker", "hub"); !errs.Is(err, errs.Denied) {
+		if _, err := e.svc.Integration(ctx, e.as(t, "out"), depottest.Origin, "docker", "hub"); !errs.Is(err, errs.Denied) {
 			t.Errorf("outsider reads an integration: %v", err)
 		}
-		if _, err := e.svc.Integration(ctx, ro, keyOrigin, "docker", "nosuch"); !errs.Is(err, errs.NotFound) {
+		if _, err := e.svc.Integration(ctx, ro, depottest.Origin, "docker", "nosuch"); !errs.Is(err, errs.NotFound) {
 			t.Errorf("missing integration: %v", err)
 		}
 		// Sealed at rest.
-		row, err := e.meta.GetIntegration(ctx, e.origin.ID, "docker", "quay")
+		row, err := e.store.GetIntegration(ctx, e.acme.ID, "docker", "quay")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if bytes.Contains(row.Body, []byte("hunter2")) || bytes.Contains(row.Body, []byte("bob")) {
 			t.Errorf("integration stored in the clear: %q", row.Body)
 		}
-		if err := e.svc.DeleteIntegration(ctx, ro, keyOrigin, "docker", "quay"); !errs.Is(err, errs.Denied) {
+		if err := e.svc.DeleteIntegration(ctx, ro, depottest.Origin, "docker", "quay"); !errs.Is(err, errs.Denied) {
 			t.Errorf("read-only member deletes: %v", err)
 		}
-		if err := e.svc.DeleteIntegration(ctx, maint, keyOrigin, "docker", "quay"); err != nil {
+		if err := e.svc.DeleteIntegration(ctx, maint, depottest.Origin, "docker", "quay"); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.svc.DeleteIntegration(ctx, maint, keyOrigin, "docker", "quay"); !errs.Is(err, errs.NotFound) {
+		if err := e.svc.DeleteIntegration(ctx, maint, depottest.Origin, "docker", "quay"); !errs.Is(err, errs.NotFound) {
 			t.Errorf("second delete: %v, want not found", err)
 		}
-		if names, _ := e.svc.IntegrationNames(ctx, ro, keyOrigin, "docker"); !reflect.DeepEqual(names, []string{"hub"}) {
+		if names, _ := e.svc.IntegrationNames(ctx, ro, depottest.Origin, "docker"); !reflect.DeepEqual(names, []string{"hub"}) {
 			t.Errorf("names after delete %v", names)
 		}
 	})
@@ -136,7 +137,7 @@ func newTokenRegistry(t *testing.T, user, pass string) *tokenRegistry {
 
 func TestValidateRegistryCredentials(t *testing.T) {
 	t.Parallel()
-	e := newKeyEnv(t, openKeySQLite(t), nil)
+	e := newRoleEnv(t, depottest.OpenSQLite(t), nil)
 	ctx := context.Background()
 	p := e.as(t, "out")
 	reg := newTokenRegistry(t, "bob", "hunter2")

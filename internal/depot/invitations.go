@@ -13,11 +13,8 @@ import (
 // oldest first. Errors: errs.NotFound; errs.Unauthenticated; errs.Denied
 // below read-only member.
 func (s *Service) OriginInvitations(ctx context.Context, p auth.Principal, origin string) ([]meta.OriginInvitation, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return nil, err
 	}
 	is, err := s.store.ListOriginInvitations(ctx, ns.ID)
@@ -32,11 +29,8 @@ func (s *Service) OriginInvitations(ctx context.Context, p auth.Principal, origi
 // is invited already or is a member; errs.Unauthenticated; errs.Denied
 // below maintainer.
 func (s *Service) Invite(ctx context.Context, p auth.Principal, origin, user string) (meta.OriginInvitation, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return meta.OriginInvitation{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return meta.OriginInvitation{}, err
 	}
 	u, err := s.person(ctx, user)
@@ -78,6 +72,27 @@ func (s *Service) invitation(ctx context.Context, q meta.Queries, ns meta.Namesp
 	return inv, nil
 }
 
+// answerOrigin returns the named origin for p to answer one of its
+// invitations. Errors: errs.Unauthenticated; errs.NotFound.
+func (s *Service) answerOrigin(ctx context.Context, p auth.Principal, origin string) (meta.Namespace, error) {
+	if p.Anonymous() {
+		return meta.Namespace{}, errs.E(errs.Unauthenticated, "authentication required")
+	}
+	return s.Origin(ctx, origin)
+}
+
+// answering returns the named origin and its invitation id for p to
+// answer. Errors: as answerOrigin; errs.NotFound also for an unknown
+// invitation or one to another origin.
+func (s *Service) answering(ctx context.Context, p auth.Principal, origin string, id int64) (meta.Namespace, meta.OriginInvitation, error) {
+	ns, err := s.answerOrigin(ctx, p, origin)
+	if err != nil {
+		return meta.Namespace{}, meta.OriginInvitation{}, err
+	}
+	inv, err := s.invitation(ctx, s.store, ns, id)
+	return ns, inv, err
+}
+
 // inviteeOnly checks that p may answer an invitation: it is addressed to
 // p's user and p may act for their account.
 func inviteeOnly(p auth.Principal, inv meta.OriginInvitation) error {
@@ -93,10 +108,7 @@ func inviteeOnly(p auth.Principal, inv meta.OriginInvitation) error {
 // another origin; errs.Denied when the invitation is another user's;
 // errs.Unauthenticated.
 func (s *Service) AcceptInvitation(ctx context.Context, p auth.Principal, origin string, id int64) error {
-	if p.Anonymous() {
-		return errs.E(errs.Unauthenticated, "authentication required")
-	}
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.answerOrigin(ctx, p, origin)
 	if err != nil {
 		return err
 	}
@@ -129,14 +141,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, p auth.Principal, origin
 // IgnoreInvitation marks the caller's invitation ignored: it leaves the
 // caller's list but stays in the origin's. Errors: as AcceptInvitation.
 func (s *Service) IgnoreInvitation(ctx context.Context, p auth.Principal, origin string, id int64) error {
-	if p.Anonymous() {
-		return errs.E(errs.Unauthenticated, "authentication required")
-	}
-	ns, err := s.Origin(ctx, origin)
-	if err != nil {
-		return err
-	}
-	inv, err := s.invitation(ctx, s.store, ns, id)
+	_, inv, err := s.answering(ctx, p, origin, id)
 	if err != nil {
 		return err
 	}
@@ -154,14 +159,7 @@ func (s *Service) IgnoreInvitation(ctx context.Context, p auth.Principal, origin
 // or invitation, also one to another origin; errs.Denied for anyone
 // else; errs.Unauthenticated.
 func (s *Service) RescindInvitation(ctx context.Context, p auth.Principal, origin string, id int64) error {
-	if p.Anonymous() {
-		return errs.E(errs.Unauthenticated, "authentication required")
-	}
-	ns, err := s.Origin(ctx, origin)
-	if err != nil {
-		return err
-	}
-	inv, err := s.invitation(ctx, s.store, ns, id)
+	ns, inv, err := s.answering(ctx, p, origin, id)
 	if err != nil {
 		return err
 	}

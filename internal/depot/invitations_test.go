@@ -10,7 +10,7 @@ import (
 )
 
 func TestInvitations(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker, ada, leon := e.person(t, "bobo"), e.person(t, "wesker"), e.person(t, "ada"), e.person(t, "leon")
 	e.origin(t, bobo, "neurosis")

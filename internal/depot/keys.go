@@ -164,11 +164,8 @@ func sameOrigin(ns meta.Namespace, key hab.Key) error {
 // errs.NotFound for the origin; errs.Unauthenticated; errs.Denied below
 // administrator.
 func (s *Service) GenerateSigningKey(ctx context.Context, p auth.Principal, origin string) (KeyFile, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return KeyFile{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return KeyFile{}, err
 	}
 	pub, sec, err := hab.GenerateSigningPair(ns.Name, s.now(), rand.Reader)
@@ -207,11 +204,8 @@ func (s *Service) GenerateSigningKey(ctx context.Context, p auth.Principal, orig
 // revision; errs.NotFound for the origin; errs.Unauthenticated;
 // errs.Denied below administrator.
 func (s *Service) UploadSecretSigningKey(ctx context.Context, p auth.Principal, origin, text string) (KeyFile, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return KeyFile{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return KeyFile{}, err
 	}
 	sec, err := hab.ParseKey(text, hab.SigSecret)
@@ -261,11 +255,8 @@ func (s *Service) UploadSecretSigningKey(ctx context.Context, p auth.Principal, 
 // a key file. Errors: errs.NotFound when it has none or for the origin;
 // errs.Unauthenticated; errs.Denied below member.
 func (s *Service) SecretSigningKey(ctx context.Context, p auth.Principal, origin string) (KeyFile, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Member)
 	if err != nil {
-		return KeyFile{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Member); err != nil {
 		return KeyFile{}, err
 	}
 	k, err := s.store.LatestOriginKey(ctx, ns.ID, meta.KeySigSecret)

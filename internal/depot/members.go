@@ -102,11 +102,8 @@ func isOwner(ctx context.Context, q meta.Queries, ns meta.Namespace, userID int6
 // errs.NotFound; errs.Unauthenticated; errs.Denied below read-only
 // member.
 func (s *Service) Members(ctx context.Context, p auth.Principal, origin string) ([]string, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return nil, err
 	}
 	ids, err := memberIDs(ctx, s.store, ns)
@@ -125,11 +122,8 @@ func (s *Service) Members(ctx context.Context, p auth.Principal, origin string) 
 // unknown origin or user and for a user who is not a member;
 // errs.Unauthenticated; errs.Denied below member.
 func (s *Service) MemberRole(ctx context.Context, p auth.Principal, origin, user string) (Role, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Member)
 	if err != nil {
-		return NoRole, err
-	}
-	if _, err := s.need(ctx, p, ns, Member); err != nil {
 		return NoRole, err
 	}
 	u, err := s.person(ctx, user)
@@ -150,11 +144,8 @@ func (s *Service) MemberRole(ctx context.Context, p auth.Principal, origin, user
 // errs.NotFound for an unknown origin or user and for a user who is not
 // a member; errs.Unauthenticated.
 func (s *Service) SetMemberRole(ctx context.Context, p auth.Principal, origin, user, role string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return err
 	}
 	r, err := ParseRole(role)
@@ -200,11 +191,8 @@ func (s *Service) SetMemberRole(ctx context.Context, p auth.Principal, origin, u
 // is not allowd", as Builder words it); errs.NotFound for an unknown
 // origin or user; errs.Unauthenticated; errs.Denied below owner.
 func (s *Service) RemoveMember(ctx context.Context, p auth.Principal, origin, user string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Owner)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Owner); err != nil {
 		return err
 	}
 	u, err := s.person(ctx, user)
@@ -229,11 +217,8 @@ func (s *Service) RemoveMember(ctx context.Context, p auth.Principal, origin, us
 // a member; errs.NotFound for an unknown origin or user;
 // errs.Unauthenticated.
 func (s *Service) TransferOwnership(ctx context.Context, p auth.Principal, origin, user string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Owner)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Owner); err != nil {
 		return err
 	}
 	if strings.EqualFold(user, p.Name) {

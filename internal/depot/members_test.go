@@ -11,7 +11,7 @@ import (
 )
 
 func TestMembersAndRoles(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker, ada, leon := e.person(t, "bobo"), e.person(t, "wesker"), e.person(t, "ada"), e.person(t, "leon")
 	stranger := e.person(t, "stranger")
@@ -64,7 +64,7 @@ func TestMembersAndRoles(t *testing.T) {
 }
 
 func TestRemoveMember(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker, ada := e.person(t, "bobo"), e.person(t, "wesker"), e.person(t, "ada")
 	e.origin(t, bobo, "neurosis")
@@ -86,7 +86,7 @@ func TestRemoveMember(t *testing.T) {
 }
 
 func TestTransferOwnership(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker := e.person(t, "bobo"), e.person(t, "wesker")
 	e.person(t, "stranger")
@@ -119,7 +119,7 @@ func TestTransferOwnership(t *testing.T) {
 }
 
 func TestDepart(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker, stranger := e.person(t, "bobo"), e.person(t, "wesker"), e.person(t, "stranger")
 	e.origin(t, bobo, "neurosis")

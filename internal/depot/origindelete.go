@@ -17,11 +17,8 @@ import (
 // repositories of other formats remain; errs.NotFound;
 // errs.Unauthenticated; errs.Denied below owner.
 func (s *Service) DeleteOrigin(ctx context.Context, p auth.Principal, name string) error {
-	ns, err := s.Origin(ctx, name)
+	ns, err := s.originAs(ctx, p, name, Owner)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Owner); err != nil {
 		return err
 	}
 	if err := deletable(ctx, s.store, ns); err != nil {

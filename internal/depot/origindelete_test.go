@@ -12,7 +12,7 @@ import (
 )
 
 func TestDeleteOriginRefusals(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker := e.person(t, "bobo"), e.person(t, "wesker")
 	ns := e.origin(t, bobo, "neurosis")
@@ -89,7 +89,7 @@ func TestDeleteOriginRefusals(t *testing.T) {
 }
 
 func TestDeleteOrigin(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker := e.person(t, "bobo"), e.person(t, "wesker")
 	ns := e.origin(t, bobo, "neurosis")

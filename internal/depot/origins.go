@@ -185,11 +185,8 @@ func ownerOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.User,
 // visibility; errs.NotFound; errs.Unauthenticated; errs.Denied below
 // administrator.
 func (s *Service) UpdateOrigin(ctx context.Context, p auth.Principal, name, visibility string) error {
-	ns, err := s.Origin(ctx, name)
+	ns, err := s.originAs(ctx, p, name, Administrator)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return err
 	}
 	vis, err := checkDefaultVisibility(visibility)

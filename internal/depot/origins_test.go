@@ -12,7 +12,7 @@ import (
 )
 
 func TestCreateOrigin(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo := e.person(t, "bobo")
 	o, err := e.svc.CreateOrigin(ctx, bobo, depot.CreateOriginRequest{Name: "neurosis", DefaultVisibility: meta.VisibilityPrivate})
@@ -95,7 +95,7 @@ func TestCreateOrigin(t *testing.T) {
 }
 
 func TestCreateOrgHookRollsBack(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo := e.person(t, "bobo")
 	_, err := e.acct.CreateOrg(ctx, auth.CreateOrgRequest{Name: "half", Creator: bobo,
@@ -118,7 +118,7 @@ func TestCreateOrgHookRollsBack(t *testing.T) {
 }
 
 func TestUpdateOrigin(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker, ada := e.person(t, "bobo"), e.person(t, "wesker"), e.person(t, "ada")
 	e.origin(t, bobo, "neurosis")
@@ -148,7 +148,7 @@ func TestUpdateOrigin(t *testing.T) {
 }
 
 func TestUserOrigins(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker := e.person(t, "bobo"), e.person(t, "wesker")
 	e.origin(t, bobo, "zeta")
@@ -196,7 +196,7 @@ func TestUserOrigins(t *testing.T) {
 
 // addRelease indexes a release of a package as an upload leaves it: a
 // version of the package's repository, with its settings and release row.
-func addRelease(t *testing.T, e *originEnv, origin, name, version, release, target string) meta.Release {
+func addRelease(t *testing.T, e *env, origin, name, version, release, target string) meta.Release {
 	t.Helper()
 	ctx := context.Background()
 	ns, err := e.svc.Origin(ctx, origin)

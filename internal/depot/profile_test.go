@@ -10,7 +10,7 @@ import (
 )
 
 func TestProfile(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo := e.person(t, "bobo")
 	u, err := e.svc.Profile(ctx, bobo)
@@ -32,7 +32,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestAccessTokens(t *testing.T) {
-	e := newOriginEnv(t)
+	e := newEnv(t)
 	ctx := context.Background()
 	bobo, wesker := e.person(t, "bobo"), e.person(t, "wesker")
 	plain := mustToken(t, e, "bobo")
@@ -101,7 +101,7 @@ func TestAccessTokens(t *testing.T) {
 }
 
 // mustToken makes an API token of a user and returns its secret.
-func mustToken(t *testing.T, e *originEnv, user string) string {
+func mustToken(t *testing.T, e *env, user string) string {
 	t.Helper()
 	secret, _, err := e.acct.CreateToken(context.Background(), auth.CreateTokenRequest{User: user, Name: "other"})
 	if err != nil {

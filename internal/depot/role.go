@@ -120,3 +120,16 @@ func (s *Service) need(ctx context.Context, p auth.Principal, ns meta.Namespace,
 	}
 	return r, nil
 }
+
+// originAs returns the named origin when p has at least role want in it.
+// Errors: errs.NotFound for an unknown origin, then as need.
+func (s *Service) originAs(ctx context.Context, p auth.Principal, name string, want Role) (meta.Namespace, error) {
+	ns, err := s.Origin(ctx, name)
+	if err != nil {
+		return meta.Namespace{}, err
+	}
+	if _, err := s.need(ctx, p, ns, want); err != nil {
+		return meta.Namespace{}, err
+	}
+	return ns, nil
+}

@@ -17,11 +17,8 @@ import (
 // requests end with one key pair. Errors: errs.NotFound for the origin;
 // errs.Unauthenticated; errs.Denied below read-only member.
 func (s *Service) EncryptionKey(ctx context.Context, p auth.Principal, origin string) (KeyFile, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return KeyFile{}, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return KeyFile{}, err
 	}
 	k, err := s.store.LatestOriginKey(ctx, ns.ID, meta.KeyBoxPublic)
@@ -87,11 +84,8 @@ type SecretRequest struct {
 // name; errs.NotFound for the origin; errs.Unauthenticated; errs.Denied
 // below administrator.
 func (s *Service) CreateSecret(ctx context.Context, p auth.Principal, origin string, req SecretRequest) (meta.OriginSecret, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return meta.OriginSecret{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return meta.OriginSecret{}, err
 	}
 	switch {
@@ -159,11 +153,8 @@ func (s *Service) openSecret(ctx context.Context, ns meta.Namespace, box hab.Ano
 // Errors: errs.NotFound for the origin; errs.Unauthenticated; errs.Denied
 // below administrator.
 func (s *Service) Secrets(ctx context.Context, p auth.Principal, origin string) ([]meta.OriginSecret, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return nil, err
 	}
 	out, err := s.store.ListOriginSecrets(ctx, ns.ID)
@@ -177,11 +168,8 @@ func (s *Service) Secrets(ctx context.Context, p auth.Principal, origin string) 
 // exist is not an error. Errors: errs.NotFound for the origin;
 // errs.Unauthenticated; errs.Denied below administrator.
 func (s *Service) DeleteSecret(ctx context.Context, p auth.Principal, origin, name string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Administrator)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Administrator); err != nil {
 		return err
 	}
 	if _, err := s.store.DeleteOriginSecret(ctx, ns.ID, name); err != nil {

@@ -56,11 +56,8 @@ func (s *Service) packageSettings(ctx context.Context, ns meta.Namespace, r meta
 // for them and for the origin; errs.Unauthenticated; errs.Denied below
 // read-only member.
 func (s *Service) PackageSettings(ctx context.Context, p auth.Principal, origin, name string) (meta.PackageSettings, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, ReadOnlyMember)
 	if err != nil {
-		return meta.PackageSettings{}, err
-	}
-	if _, err := s.need(ctx, p, ns, ReadOnlyMember); err != nil {
 		return meta.PackageSettings{}, err
 	}
 	r, err := s.packageRepo(ctx, ns, name)
@@ -91,11 +88,8 @@ func (s *Service) originVisibility(ctx context.Context, ns meta.Namespace) (stri
 // package has settings; errs.NotFound for the origin;
 // errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, origin, name string) (meta.PackageSettings, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return meta.PackageSettings{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return meta.PackageSettings{}, err
 	}
 	if err := hab.ValidName(name); err != nil {
@@ -128,11 +122,8 @@ func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, o
 // visibility (see ValidVisibility); errs.NotFound for the settings and
 // the origin; errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) UpdatePackageSettings(ctx context.Context, p auth.Principal, origin, name, visibility string) (meta.PackageSettings, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return meta.PackageSettings{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return meta.PackageSettings{}, err
 	}
 	if err := ValidVisibility(visibility); err != nil {
@@ -158,11 +149,8 @@ func (s *Service) UpdatePackageSettings(ctx context.Context, p auth.Principal, o
 // package exists; errs.NotFound for the settings and the origin;
 // errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) DeletePackageSettings(ctx context.Context, p auth.Principal, origin, name string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
 	r, err := s.packageRepo(ctx, ns, name)

@@ -78,6 +78,24 @@ type IdentRow struct {
 	VersionIDs                     []int64  // one per target, same order
 }
 
+// MergeIdentRows merges each run of rows of one ident into its first row,
+// joining their Targets and VersionIDs in order. A store that reads one
+// row per release, ordered by ident then target, makes ListIdents' answer
+// with it. It reuses rows' array.
+func MergeIdentRows(rows []IdentRow) []IdentRow {
+	out := rows[:0]
+	for _, r := range rows {
+		if k := len(out) - 1; k >= 0 && out[k].Origin == r.Origin && out[k].Name == r.Name &&
+			out[k].Version == r.Version && out[k].Release == r.Release {
+			out[k].Targets = append(out[k].Targets, r.Targets...)
+			out[k].VersionIDs = append(out[k].VersionIDs, r.VersionIDs...)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // NameRow is one package name of an origin.
 type NameRow struct {
 	Origin, Name string

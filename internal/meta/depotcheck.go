@@ -7,8 +7,8 @@ import (
 )
 
 // The checks below are the errs.Invalid cases of the depot aggregates.
-// Every implementation runs them before it writes, so a bad value is
-// refused the same way by each.
+// Every implementation runs them before it reads or writes, so a bad value
+// is refused the same way by each.
 
 // Package types.
 const (
@@ -76,6 +76,15 @@ func CheckRelease(r *Release) ([]TDep, error) {
 	return deps, nil
 }
 
+// CheckReleaseParent returns errs.Invalid when r's RepoID or NamespaceID
+// is set and is not repoID or namespaceID, those of the version r indexes.
+func CheckReleaseParent(r *Release, repoID, namespaceID int64) error {
+	if (r.RepoID != 0 && r.RepoID != repoID) || (r.NamespaceID != 0 && r.NamespaceID != namespaceID) {
+		return errs.E(errs.Invalid, "release repository or namespace is not the version's")
+	}
+	return nil
+}
+
 // CheckReleaseFilter returns errs.Invalid for an unknown visibility in f.
 func CheckReleaseFilter(f ReleaseFilter) error {
 	return CheckVisibilities(f.Visibilities)
@@ -125,4 +134,75 @@ func CheckPackageSettings(s *PackageSettings) error {
 		return errs.E(errs.Invalid, "package origin or name is empty")
 	}
 	return CheckVisibility(s.Visibility)
+}
+
+// CheckPackageSettingsParent returns errs.Invalid when s's NamespaceID is
+// set and is not namespaceID, that of the repository s belongs to.
+func CheckPackageSettingsParent(s *PackageSettings, namespaceID int64) error {
+	if s.NamespaceID != 0 && s.NamespaceID != namespaceID {
+		return errs.E(errs.Invalid, "package namespace is not the repository's")
+	}
+	return nil
+}
+
+// CheckKeyKind returns errs.Invalid unless kind is one of the Key* kinds.
+func CheckKeyKind(kind string) error {
+	switch kind {
+	case KeySigPublic, KeySigSecret, KeyBoxPublic, KeyBoxSecret:
+		return nil
+	}
+	return errs.E(errs.Invalid, "unknown origin key kind %q", kind)
+}
+
+// CheckKeyRevision returns errs.Invalid unless revision is 14 ASCII
+// digits, the form of a UTC stamp YYYYMMDDhhmmss.
+func CheckKeyRevision(revision string) error {
+	if len(revision) != 14 {
+		return errs.E(errs.Invalid, "origin key revision %q is not 14 digits", revision)
+	}
+	for i := 0; i < len(revision); i++ {
+		if c := revision[i]; c < '0' || c > '9' {
+			return errs.E(errs.Invalid, "origin key revision %q is not 14 digits", revision)
+		}
+	}
+	return nil
+}
+
+// CheckKeyRef returns errs.Invalid for an unknown kind or a malformed
+// revision, the two parts that name one origin key.
+func CheckKeyRef(kind, revision string) error {
+	if err := CheckKeyKind(kind); err != nil {
+		return err
+	}
+	return CheckKeyRevision(revision)
+}
+
+// CheckOriginKey returns errs.Invalid for a key of an unknown kind, with
+// a malformed revision or with an empty body.
+func CheckOriginKey(k *OriginKey) error {
+	if err := CheckKeyRef(k.Kind, k.Revision); err != nil {
+		return err
+	}
+	if len(k.Body) == 0 {
+		return errs.E(errs.Invalid, "origin key body is empty")
+	}
+	return nil
+}
+
+// CheckOriginSecret returns errs.Invalid for a secret without a name or a
+// value.
+func CheckOriginSecret(s *OriginSecret) error {
+	if s.Name == "" || s.Value == "" {
+		return errs.E(errs.Invalid, "origin secret name or value is empty")
+	}
+	return nil
+}
+
+// CheckIntegration returns errs.Invalid for an integration without a kind,
+// a name or a body.
+func CheckIntegration(i *Integration) error {
+	if i.Integration == "" || i.Name == "" || len(i.Body) == 0 {
+		return errs.E(errs.Invalid, "integration kind, name or body is empty")
+	}
+	return nil
 }

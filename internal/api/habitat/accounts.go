@@ -13,10 +13,10 @@ import (
 // Builder's license routes are not offered.
 func (h *Handler) accountRoutes() {
 	h.handle("GET /v1/profile", "hab.profile", h.getProfile)
-	h.handle("PATCH /v1/profile", "hab.profile.update", h.updateProfile)
+	h.handle("PATCH /v1/profile", "hab.profile.update", signedIn(h.updateProfile))
 	h.handle("GET /v1/profile/access-tokens", "hab.profile.tokens", h.listAccessTokens)
 	h.handle("POST /v1/profile/access-tokens", "hab.profile.token.create", h.createAccessToken)
-	h.handle("DELETE /v1/profile/access-tokens/{id}", "hab.profile.token.delete", h.deleteAccessToken)
+	h.handle("DELETE /v1/profile/access-tokens/{id}", "hab.profile.token.delete", signedIn(h.deleteAccessToken))
 	h.handle("GET /v1/user/invitations", "hab.user.invitations", h.userInvitations)
 	h.handle("GET /v1/user/origins", "hab.user.origins", h.userOrigins)
 }
@@ -36,9 +36,6 @@ func (h *Handler) getProfile(w http.ResponseWriter, r *http.Request, p auth.Prin
 }
 
 func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
 	var body struct {
 		Email string `json:"email"`
 	}
@@ -51,9 +48,7 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request, p auth.P
 	if _, err := h.opt.Depot.SetEmail(r.Context(), p, body.Email); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }
 
 // tokenJSON is Builder's personal access token.
@@ -91,9 +86,6 @@ func (h *Handler) createAccessToken(w http.ResponseWriter, r *http.Request, p au
 }
 
 func (h *Handler) deleteAccessToken(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n < 0 {
 		return fail(http.StatusUnprocessableEntity, "Error parsing access token.")
@@ -105,9 +97,7 @@ func (h *Handler) deleteAccessToken(w http.ResponseWriter, r *http.Request, p au
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }
 
 func (h *Handler) userInvitations(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

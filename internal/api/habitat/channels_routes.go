@@ -82,9 +82,7 @@ func (h *Handler) deleteChannel(w http.ResponseWriter, r *http.Request, p auth.P
 	if err != nil {
 		return remap(remap(err, errs.Denied, http.StatusUnauthorized), errs.Conflict, http.StatusForbidden)
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }
 
 // channelPackages lists the idents in a channel, of the origin, a package
@@ -181,7 +179,7 @@ func (h *Handler) promote(w http.ResponseWriter, r *http.Request, p auth.Princip
 	if err := h.opt.Depot.Promote(r.Context(), p, req); err != nil {
 		return remap(err, errs.Denied, http.StatusUnauthorized)
 	}
-	return ok(w)
+	return uncached(w, http.StatusOK)
 }
 
 // demote takes a release for a target out of a channel. Nothing leaves
@@ -198,7 +196,7 @@ func (h *Handler) demote(w http.ResponseWriter, r *http.Request, p auth.Principa
 	if err := h.opt.Depot.Demote(r.Context(), p, req); err != nil {
 		return remap(remap(err, errs.Denied, http.StatusUnauthorized), errs.Conflict, http.StatusBadRequest)
 	}
-	return ok(w)
+	return uncached(w, http.StatusOK)
 }
 
 // bulkPromote adds every release in the path's channel to the channel
@@ -225,12 +223,5 @@ func (h *Handler) bulk(w http.ResponseWriter, r *http.Request, p auth.Principal,
 	if err != nil {
 		return remap(remap(err, errs.Denied, http.StatusUnauthorized), errs.Invalid, http.StatusBadRequest)
 	}
-	return ok(w)
-}
-
-// ok answers 200 with no body.
-func ok(w http.ResponseWriter) error {
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }

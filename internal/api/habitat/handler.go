@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -65,6 +66,17 @@ func NewHandler(opt Options) *Handler {
 // handlerFunc is a route's handler: it gets the authenticated caller and
 // answers, or returns an error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
+
+// signedIn refuses an anonymous caller with Builder's bare 401 before fn
+// runs.
+func signedIn(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+		if p.Anonymous() {
+			return fail(http.StatusUnauthorized, "")
+		}
+		return fn(w, r, p)
+	}
+}
 
 // ctxKey keys the caller in a request's context.
 type ctxKey struct{}
@@ -236,6 +248,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	}
 	w.WriteHeader(status)
 	_, err = w.Write(body)
+	return err
+}
+
+// uncached answers status with no body and Builder's no-cache header.
+func uncached(w http.ResponseWriter, status int) error {
+	w.Header().Set("Cache-Control", noCache)
+	w.WriteHeader(status)
+	return nil
+}
+
+// noContent answers 204 with no body, or err when it is set.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// writeCreated answers 201, uncached, with location as Location and text
+// as a plain body, as Builder answers an upload.
+func writeCreated(w http.ResponseWriter, location, text string) error {
+	w.Header().Set("Location", location)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", noCache)
+	w.WriteHeader(http.StatusCreated)
+	_, err := io.WriteString(w, text)
 	return err
 }
 

@@ -18,7 +18,7 @@ func (h *Handler) integrationRoutes() {
 	h.handle("GET /v1/depot/origins/{origin}/integrations/{integration}/{name}", "hab.integrations.get", h.getIntegration)
 	h.handle("PUT /v1/depot/origins/{origin}/integrations/{integration}/{name}", "hab.integrations.put", h.putIntegration)
 	h.handle("DELETE /v1/depot/origins/{origin}/integrations/{integration}/{name}", "hab.integrations.delete", h.deleteIntegration)
-	h.handle("POST /v1/ext/integrations/{registry_type}/credentials/validate", "hab.integrations.validate", h.validateCredentials)
+	h.handle("POST /v1/ext/integrations/{registry_type}/credentials/validate", "hab.integrations.validate", signedIn(h.validateCredentials))
 }
 
 func (h *Handler) listIntegrations(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -69,9 +69,7 @@ func (h *Handler) putIntegration(w http.ResponseWriter, r *http.Request, p auth.
 	if err := h.opt.Depot.PutIntegration(r.Context(), p, origin, kind, name, body); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusCreated)
-	return nil
+	return uncached(w, http.StatusCreated)
 }
 
 func (h *Handler) deleteIntegration(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -79,9 +77,7 @@ func (h *Handler) deleteIntegration(w http.ResponseWriter, r *http.Request, p au
 	if err := h.opt.Depot.DeleteIntegration(r.Context(), p, origin, kind, name); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return uncached(w, http.StatusNoContent)
 }
 
 // defaultRegistryURL is where "docker" credentials are checked when the
@@ -93,9 +89,6 @@ const defaultRegistryURL = "https://registry-1.docker.io/v2/"
 // registry cannot be reached. A request without "url" checks "docker"
 // credentials against Options.RegistryURL.
 func (h *Handler) validateCredentials(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
 	var body struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
@@ -121,7 +114,5 @@ func (h *Handler) validateCredentials(w http.ResponseWriter, r *http.Request, p 
 	if err != nil {
 		return remap(remap(err, errs.Invalid, http.StatusBadRequest), errs.Unavailable, http.StatusForbidden)
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }

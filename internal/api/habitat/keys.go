@@ -53,9 +53,7 @@ func (h *Handler) generateKeys(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if _, err := h.opt.Depot.GenerateSigningKey(r.Context(), p, r.PathValue("origin")); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusCreated)
-	return nil
+	return uncached(w, http.StatusCreated)
 }
 
 func (h *Handler) getKey(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
@@ -79,12 +77,7 @@ func (h *Handler) uploadKey(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", r.URL.Path)
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusCreated)
-	_, err = io.WriteString(w, keyLocation(k.Origin, k.Revision))
-	return err
+	return writeCreated(w, r.URL.Path, keyLocation(k.Origin, k.Revision))
 }
 
 // uploadSecretKey answers 201 as Builder does, but 200 to the hab CLI,
@@ -101,9 +94,7 @@ func (h *Handler) uploadSecretKey(w http.ResponseWriter, r *http.Request, p auth
 	if strings.HasPrefix(r.Header.Get("User-Agent"), "hab/") {
 		status = http.StatusOK
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(status)
-	return nil
+	return uncached(w, status)
 }
 
 func (h *Handler) getSecretKey(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

@@ -13,9 +13,9 @@ import (
 
 // originRoutes registers the origin, member and invitation routes.
 func (h *Handler) originRoutes() {
-	h.handle("POST /v1/depot/origins", "hab.origin.create", h.createOrigin)
+	h.handle("POST /v1/depot/origins", "hab.origin.create", signedIn(h.createOrigin))
 	h.handle("GET /v1/depot/origins/{origin}", "hab.origin.get", h.getOrigin)
-	h.handle("PUT /v1/depot/origins/{origin}", "hab.origin.update", h.updateOrigin)
+	h.handle("PUT /v1/depot/origins/{origin}", "hab.origin.update", signedIn(h.updateOrigin))
 	h.handle("DELETE /v1/depot/origins/{origin}", "hab.origin.delete", h.deleteOrigin)
 	h.handle("GET /v1/depot/origins/{origin}/users", "hab.origin.members", h.listMembers)
 	h.handle("DELETE /v1/depot/origins/{origin}/users/{user}", "hab.origin.member.delete", h.removeMember)
@@ -25,9 +25,9 @@ func (h *Handler) originRoutes() {
 	h.handle("POST /v1/depot/origins/{origin}/depart", "hab.origin.depart", h.departOrigin)
 	h.handle("GET /v1/depot/origins/{origin}/invitations", "hab.origin.invitations", h.listInvitations)
 	h.handle("POST /v1/depot/origins/{origin}/users/{user}/invitations", "hab.origin.invite", h.invite)
-	h.handle("PUT /v1/depot/origins/{origin}/invitations/{id}", "hab.origin.invitation.accept", h.acceptInvitation)
-	h.handle("PUT /v1/depot/origins/{origin}/invitations/{id}/ignore", "hab.origin.invitation.ignore", h.ignoreInvitation)
-	h.handle("DELETE /v1/depot/origins/{origin}/invitations/{id}", "hab.origin.invitation.rescind", h.rescindInvitation)
+	h.handle("PUT /v1/depot/origins/{origin}/invitations/{id}", "hab.origin.invitation.accept", signedIn(h.acceptInvitation))
+	h.handle("PUT /v1/depot/origins/{origin}/invitations/{id}/ignore", "hab.origin.invitation.ignore", signedIn(h.ignoreInvitation))
+	h.handle("DELETE /v1/depot/origins/{origin}/invitations/{id}", "hab.origin.invitation.rescind", signedIn(h.rescindInvitation))
 }
 
 // originJSON is Builder's origin as created and listed.
@@ -50,29 +50,26 @@ type visibilityBody struct {
 	DefaultVisibility *string `json:"default_package_visibility"`
 }
 
-// visibility reads an optional default visibility: "" when absent; a
-// value Builder's enumeration does not hold is a 400, as its body parser
-// gives.
-func (b visibilityBody) visibility() (string, error) {
+// readVisibility reads a visibilityBody and its optional default
+// visibility: "" when absent; a value Builder's enumeration does not hold
+// is a 400, as its body parser gives.
+func readVisibility(r *http.Request) (visibilityBody, string, error) {
+	var b visibilityBody
+	if err := readJSON(r, &b); err != nil {
+		return b, "", err
+	}
 	if b.DefaultVisibility == nil {
-		return "", nil
+		return b, "", nil
 	}
 	switch v := *b.DefaultVisibility; v {
 	case meta.VisibilityPublic, meta.VisibilityPrivate:
-		return v, nil
+		return b, v, nil
 	}
-	return "", fail(http.StatusBadRequest, "invalid default_package_visibility")
+	return b, "", fail(http.StatusBadRequest, "invalid default_package_visibility")
 }
 
 func (h *Handler) createOrigin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
-	var body visibilityBody
-	if err := readJSON(r, &body); err != nil {
-		return err
-	}
-	vis, err := body.visibility()
+	body, vis, err := readVisibility(r)
 	if err != nil {
 		return err
 	}
@@ -102,30 +99,15 @@ func (h *Handler) getOrigin(w http.ResponseWriter, r *http.Request, _ auth.Princ
 }
 
 func (h *Handler) updateOrigin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
-	var body visibilityBody
-	if err := readJSON(r, &body); err != nil {
-		return err
-	}
-	vis, err := body.visibility()
+	_, vis, err := readVisibility(r)
 	if err != nil {
 		return err
 	}
-	if err := h.opt.Depot.UpdateOrigin(r.Context(), p, r.PathValue("origin"), vis); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.UpdateOrigin(r.Context(), p, r.PathValue("origin"), vis))
 }
 
 func (h *Handler) deleteOrigin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := h.opt.Depot.DeleteOrigin(r.Context(), p, r.PathValue("origin")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.DeleteOrigin(r.Context(), p, r.PathValue("origin")))
 }
 
 func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -141,11 +123,7 @@ func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, p auth.Pri
 }
 
 func (h *Handler) removeMember(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := h.opt.Depot.RemoveMember(r.Context(), p, r.PathValue("origin"), r.PathValue("user")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.RemoveMember(r.Context(), p, r.PathValue("origin"), r.PathValue("user")))
 }
 
 func (h *Handler) memberRole(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -162,28 +140,15 @@ func (h *Handler) setMemberRole(w http.ResponseWriter, r *http.Request, p auth.P
 	if !r.URL.Query().Has("role") {
 		return fail(http.StatusBadRequest, "the role parameter is required")
 	}
-	err := h.opt.Depot.SetMemberRole(r.Context(), p, r.PathValue("origin"), r.PathValue("user"), r.URL.Query().Get("role"))
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.SetMemberRole(r.Context(), p, r.PathValue("origin"), r.PathValue("user"), r.URL.Query().Get("role")))
 }
 
 func (h *Handler) transferOrigin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := h.opt.Depot.TransferOwnership(r.Context(), p, r.PathValue("origin"), r.PathValue("user")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.TransferOwnership(r.Context(), p, r.PathValue("origin"), r.PathValue("user")))
 }
 
 func (h *Handler) departOrigin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := h.opt.Depot.Depart(r.Context(), p, r.PathValue("origin")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, h.opt.Depot.Depart(r.Context(), p, r.PathValue("origin")))
 }
 
 // invitationJSON is Builder's origin invitation.
@@ -241,18 +206,11 @@ func invitationID(r *http.Request) (int64, error) {
 // answerInvitation runs one of the answers to an invitation.
 func (h *Handler) answerInvitation(w http.ResponseWriter, r *http.Request, p auth.Principal,
 	answer func(context.Context, auth.Principal, string, int64) error) error {
-	if p.Anonymous() {
-		return fail(http.StatusUnauthorized, "")
-	}
 	n, err := invitationID(r)
 	if err != nil {
 		return err
 	}
-	if err := answer(r.Context(), p, r.PathValue("origin"), n); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, answer(r.Context(), p, r.PathValue("origin"), n))
 }
 
 func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

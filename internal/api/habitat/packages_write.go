@@ -33,12 +33,7 @@ func (h *Handler) uploadPackage(w http.ResponseWriter, r *http.Request, p auth.P
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", r.URL.RequestURI())
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusCreated)
-	_, err = io.WriteString(w, "/pkgs/"+ident.String()+"/download")
-	return err
+	return writeCreated(w, r.URL.RequestURI(), "/pkgs/"+ident.String()+"/download")
 }
 
 // deletePackage removes a release for a target; the depot refuses one in
@@ -51,9 +46,7 @@ func (h *Handler) deletePackage(w http.ResponseWriter, r *http.Request, p auth.P
 	if err := h.opt.Depot.DeletePackage(r.Context(), p, identIn(r), target); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return uncached(w, http.StatusNoContent)
 }
 
 // setVisibility makes every target of an ident public or private; no one
@@ -66,9 +59,7 @@ func (h *Handler) setVisibility(w http.ResponseWriter, r *http.Request, p auth.P
 	if err := h.opt.Depot.SetVisibility(r.Context(), p, identIn(r), v); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }
 
 // downloadPackage streams a release's .hart with the headers hab needs

@@ -59,7 +59,5 @@ func (h *Handler) deleteSecret(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if err := h.opt.Depot.DeleteSecret(r.Context(), p, r.PathValue("origin"), r.PathValue("secret")); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return uncached(w, http.StatusOK)
 }

@@ -55,7 +55,5 @@ func (h *Handler) deleteSettings(w http.ResponseWriter, r *http.Request, p auth.
 	if err := h.opt.Depot.DeletePackageSettings(r.Context(), p, r.PathValue("origin"), r.PathValue("name")); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", noCache)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return uncached(w, http.StatusNoContent)
 }

@@ -78,8 +78,8 @@ func (q *queries) CreatePackageSettings(ctx context.Context, s *meta.PackageSett
 		if err != nil {
 			return missing(err, "repository not found")
 		}
-		if s.NamespaceID != 0 && s.NamespaceID != namespaceID {
-			return errs.E(errs.Invalid, "package namespace is not the repository's")
+		if err := meta.CheckPackageSettingsParent(s, namespaceID); err != nil {
+			return err
 		}
 		tag, err := c.Exec(ctx, `INSERT INTO hab_packages (`+packageSettingsCols+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING`,
@@ -135,35 +135,11 @@ func (q *queries) ListPackageSettings(ctx context.Context, namespaceID int64, vi
 		w.and(`visibility = ANY (` + w.arg(visibilities) + `::text[])`)
 	}
 	args := len(w.args) // the filter's, before the page's
-	rows, err := q.db.Query(ctx, `SELECT `+packageSettingsCols+`, count(*) OVER () FROM hab_packages`+
-		w.String()+` ORDER BY name, repo_id LIMIT `+w.arg(limit(n))+` OFFSET `+w.arg(offset), w.args...)
-	if err != nil {
-		return nil, 0, wrap("list package settings", err)
-	}
-	defer rows.Close()
-	var (
-		out   []meta.PackageSettings
-		total int
-	)
-	for rows.Next() {
-		var p meta.PackageSettings
-		if err := rows.Scan(&p.RepoID, &p.NamespaceID, &p.Origin, &p.Name, &p.Visibility, &p.OwnerID,
-			&p.Created, &p.Updated, &total); err != nil {
-			return nil, 0, wrap("list package settings", err)
-		}
-		p.Created, p.Updated = p.Created.UTC(), p.Updated.UTC()
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("list package settings", err)
-	}
-	if len(out) == 0 && offset > 0 {
-		err := q.db.QueryRow(ctx, `SELECT count(*) FROM hab_packages`+w.String(), w.args[:args]...).Scan(&total)
-		if err != nil {
-			return nil, 0, wrap("count package settings", err)
-		}
-	}
-	return out, total, nil
+	query := `SELECT ` + packageSettingsCols + `, count(*) OVER () FROM hab_packages` + w.String() +
+		` ORDER BY name, repo_id LIMIT ` + w.arg(limit(n)) + ` OFFSET ` + w.arg(offset)
+	ps, total, err := listPage(ctx, q.db, scanPackageSettings, query, w.args,
+		offset, `SELECT count(*) FROM hab_packages`+w.String(), w.args[:args])
+	return ps, total, wrap("list package settings", err)
 }
 
 // DeletePackageSettings implements meta.Origins.

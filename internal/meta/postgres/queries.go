@@ -73,6 +73,49 @@ func list[T any](ctx context.Context, db dbtx, scan func(pgx.Row) (T, error), sq
 	return out, rows.Err()
 }
 
+// counted is a row of a page query, which ends in a window count of the
+// rows the page is cut from: Scan reads that count into n after dest.
+type counted struct {
+	row pgx.Row
+	n   *int
+}
+
+func (c counted) Scan(dest ...any) error { return c.row.Scan(append(dest, c.n)...) }
+
+// listPage runs a page query, whose rows end in a window count, on db and
+// scans every row with scan; it returns the rows and the count. A page
+// past the end has no row to carry the count: when it comes back empty
+// at a positive offset, count, a query of the total, runs with
+// countArgs.
+func listPage[T any](ctx context.Context, db dbtx, scan func(pgx.Row) (T, error), sql string, args []any,
+	offset int, count string, countArgs []any) ([]T, int, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var (
+		out   []T
+		total int
+	)
+	for rows.Next() {
+		v, err := scan(counted{rows, &total})
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && offset > 0 {
+		if err := db.QueryRow(ctx, count, countArgs...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
 // missing turns a missing row into errs.NotFound with message msg.
 func missing(err error, msg string) error {
 	if errors.Is(err, pgx.ErrNoRows) {

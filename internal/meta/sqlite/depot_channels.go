@@ -145,16 +145,15 @@ func (q *queries) ListChannelVersions(ctx context.Context, channelID int64) ([]i
 const eventCols = `id, namespace_id, operation, channel, origin, name, version, release, target, visibility,
 	requester_id, trigger, created`
 
-func scanEvent(s scanner) (meta.DepotEvent, int, error) {
+func scanEvent(s scanner) (meta.DepotEvent, error) {
 	var e meta.DepotEvent
 	var created int64
-	var total int
 	if err := s.Scan(&e.ID, &e.NamespaceID, &e.Operation, &e.Channel, &e.Origin, &e.Name, &e.Version,
-		&e.Release, &e.Target, &e.Visibility, &e.RequesterID, &e.Trigger, &created, &total); err != nil {
-		return meta.DepotEvent{}, 0, err
+		&e.Release, &e.Target, &e.Visibility, &e.RequesterID, &e.Trigger, &created); err != nil {
+		return meta.DepotEvent{}, err
 	}
 	e.Created = unstamp(created)
-	return e, total, nil
+	return e, nil
 }
 
 // AddDepotEvent implements meta.DepotEvents. Errors: errs.Invalid for
@@ -219,31 +218,9 @@ func (q *queries) ListDepotEvents(ctx context.Context, f meta.EventFilter) ([]me
 	}
 	w.and(`(` + strings.Join(vis, ` OR `) + `)`)
 	args := len(w.args) // the filter's, before the page's
-	rows, err := q.rd.QueryContext(ctx, `SELECT `+eventCols+`, count(*) OVER () FROM depot_events`+w.String()+`
-		ORDER BY created DESC, id DESC LIMIT `+w.arg(limit(f.Limit))+` OFFSET `+w.arg(f.Offset), w.args...)
-	if err != nil {
-		return nil, 0, wrap("list depot events", err)
-	}
-	defer rows.Close()
-	var (
-		out   []meta.DepotEvent
-		total int
-	)
-	for rows.Next() {
-		e, n, err := scanEvent(rows)
-		if err != nil {
-			return nil, 0, wrap("list depot events", err)
-		}
-		out, total = append(out, e), n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("list depot events", err)
-	}
-	if len(out) == 0 && f.Offset > 0 {
-		err := q.rd.QueryRowContext(ctx, `SELECT count(*) FROM depot_events`+w.String(), w.args[:args]...).Scan(&total)
-		if err != nil {
-			return nil, 0, wrap("count depot events", err)
-		}
-	}
-	return out, total, nil
+	query := `SELECT ` + eventCols + `, count(*) OVER () FROM depot_events` + w.String() + `
+		ORDER BY created DESC, id DESC LIMIT ` + w.arg(limit(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	es, total, err := listPage(ctx, q.rd, scanEvent, query, w.args,
+		f.Offset, `SELECT count(*) FROM depot_events`+w.String(), w.args[:args])
+	return es, total, wrap("list depot events", err)
 }

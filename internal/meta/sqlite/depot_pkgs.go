@@ -41,8 +41,8 @@ func (q *queries) CreateRelease(ctx context.Context, r *meta.Release) error {
 		if err != nil {
 			return missing(err, "version not found")
 		}
-		if (r.RepoID != 0 && r.RepoID != repoID) || (r.NamespaceID != 0 && r.NamespaceID != namespaceID) {
-			return errs.E(errs.Invalid, "release repository or namespace is not the version's")
+		if err := meta.CheckReleaseParent(r, repoID, namespaceID); err != nil {
+			return err
 		}
 		_, err = c.ExecContext(ctx, `INSERT INTO hab_releases (`+releaseCols+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -201,43 +201,26 @@ func (q *queries) ListIdents(ctx context.Context, f meta.ReleaseFilter, desc boo
 		SELECT p.origin, p.name, p.version, p.release, s.target, s.version_id, p.total
 		FROM page p JOIN sel s USING (origin, name, version, release)
 		ORDER BY p.ident ` + dir + `, p.origin, p.name, p.version, p.release, s.target`
-	rows, err := q.rd.QueryContext(ctx, query, w.args...)
+	count := `SELECT count(*) FROM (SELECT DISTINCT hr.origin, hr.name, hr.version, hr.release
+		FROM hab_releases hr` + w.String() + `)`
+	rows, total, err := listPage(ctx, q.rd, scanIdentTarget, query, w.args, offset, count, w.args[:args])
 	if err != nil {
 		return nil, 0, wrap("list idents", err)
 	}
-	defer rows.Close()
+	return meta.MergeIdentRows(rows), total, nil
+}
+
+// scanIdentTarget reads a release of ListIdents as an IdentRow of its one
+// target.
+func scanIdentTarget(s scanner) (meta.IdentRow, error) {
 	var (
-		out   []meta.IdentRow
-		total int
+		id        meta.IdentRow
+		target    string
+		versionID int64
 	)
-	for rows.Next() {
-		var (
-			id        meta.IdentRow
-			target    string
-			versionID int64
-		)
-		if err := rows.Scan(&id.Origin, &id.Name, &id.Version, &id.Release, &target, &versionID, &total); err != nil {
-			return nil, 0, wrap("list idents", err)
-		}
-		if k := len(out) - 1; k < 0 || out[k].Origin != id.Origin || out[k].Name != id.Name ||
-			out[k].Version != id.Version || out[k].Release != id.Release {
-			out = append(out, id)
-		}
-		last := &out[len(out)-1]
-		last.Targets = append(last.Targets, target)
-		last.VersionIDs = append(last.VersionIDs, versionID)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("list idents", err)
-	}
-	if len(out) == 0 && offset > 0 {
-		err := q.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT hr.origin, hr.name, hr.version, hr.release
-			FROM hab_releases hr`+w.String()+`)`, w.args[:args]...).Scan(&total)
-		if err != nil {
-			return nil, 0, wrap("count idents", err)
-		}
-	}
-	return out, total, nil
+	err := s.Scan(&id.Origin, &id.Name, &id.Version, &id.Release, &target, &versionID)
+	id.Targets, id.VersionIDs = []string{target}, []int64{versionID}
+	return id, err
 }
 
 // ListNames implements meta.Releases as ListIdents does. Errors:
@@ -252,32 +235,10 @@ func (q *queries) ListNames(ctx context.Context, f meta.ReleaseFilter, offset, n
 	}
 	from := ` FROM (SELECT DISTINCT hr.origin, hr.name FROM hab_releases hr` + w.String() + `)`
 	args := len(w.args) // the filter's, before the page's
-	rows, err := q.rd.QueryContext(ctx, `SELECT origin, name, count(*) OVER ()`+from+`
-		ORDER BY name, origin LIMIT `+w.arg(limit(n))+` OFFSET `+w.arg(offset), w.args...)
-	if err != nil {
-		return nil, 0, wrap("list names", err)
-	}
-	defer rows.Close()
-	var (
-		out   []meta.NameRow
-		total int
-	)
-	for rows.Next() {
-		var r meta.NameRow
-		if err := rows.Scan(&r.Origin, &r.Name, &total); err != nil {
-			return nil, 0, wrap("list names", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap("list names", err)
-	}
-	if len(out) == 0 && offset > 0 {
-		if err := q.rd.QueryRowContext(ctx, `SELECT count(*)`+from, w.args[:args]...).Scan(&total); err != nil {
-			return nil, 0, wrap("count names", err)
-		}
-	}
-	return out, total, nil
+	query := `SELECT origin, name, count(*) OVER ()` + from + `
+		ORDER BY name, origin LIMIT ` + w.arg(limit(n)) + ` OFFSET ` + w.arg(offset)
+	rs, total, err := listPage(ctx, q.rd, scanNameRow, query, w.args, offset, `SELECT count(*)`+from, w.args[:args])
+	return rs, total, wrap("list names", err)
 }
 
 // SetReleaseVisibility implements meta.Releases. Errors beyond the

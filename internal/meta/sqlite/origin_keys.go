@@ -45,10 +45,7 @@ func (q *queries) CreateOriginKey(ctx context.Context, k *meta.OriginKey) error 
 // GetOriginKey implements meta.OriginKeys. Errors beyond the interface's:
 // errs.Invalid for an unknown kind or a malformed revision.
 func (q *queries) GetOriginKey(ctx context.Context, namespaceID int64, kind, revision string) (meta.OriginKey, error) {
-	if err := meta.CheckKeyKind(kind); err != nil {
-		return meta.OriginKey{}, err
-	}
-	if err := meta.CheckKeyRevision(revision); err != nil {
+	if err := meta.CheckKeyRef(kind, revision); err != nil {
 		return meta.OriginKey{}, err
 	}
 	k, err := scanOriginKey(q.rd.QueryRowContext(ctx, `SELECT `+originKeyCols+` FROM origin_keys

@@ -2,65 +2,73 @@ package depot_test
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
 	"testing"
+	"time"
 
 	"wharf/internal/artifact"
 	"wharf/internal/auth"
-	"wharf/internal/blob/memblob"
 	"wharf/internal/depot"
+	"wharf/internal/depot/depottest"
 	"wharf/internal/errs"
-	"wharf/internal/format/oci"
 	"wharf/internal/meta"
-	"wharf/internal/meta/sqlite"
 )
 
-// originEnv is a depot over a real SQLite store, the in-memory blob store
-// and the real account service.
-type originEnv struct {
+// env is a depot over a real store, the in-memory blob store and the real
+// account service, with the helpers the depot's tests share.
+type env struct {
 	svc   *depot.Service
 	acct  *auth.Service
 	core  *artifact.Service
 	store meta.Store
+	base  *depottest.Env
+	// acme and users are depottest.Origin and the users of
+	// depottest.Roles, in an env of newRoleEnv.
+	acme  meta.Namespace
+	users map[string]auth.Principal
 }
 
-func newOriginEnv(t *testing.T) *originEnv {
+// newEnv returns an empty depot over SQLite.
+func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
-	if err != nil {
-		t.Fatal(err)
+	return envOf(depottest.New(t, depottest.OpenSQLite(t), nil, nil))
+}
+
+// newRoleEnv returns a depot over m with depottest's origins and users;
+// now, when not nil, is the depot's clock.
+func newRoleEnv(t *testing.T, m meta.Store, now func() time.Time) *env {
+	t.Helper()
+	e := envOf(depottest.New(t, m, nil, func(o *depot.Options) { o.Now = now }))
+	e.acme, e.users = e.base.AddRoles(t)
+	return e
+}
+
+func envOf(b *depottest.Env) *env {
+	return &env{svc: b.Depot, acct: b.Accounts, core: b.Core, store: b.Store, base: b}
+}
+
+// forBackends runs fn on a fresh newRoleEnv of each store.
+func forBackends(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, b := range depottest.Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newRoleEnv(t, b.Open(t), nil))
+		})
 	}
-	t.Cleanup(func() { store.Close() })
-	formats := []artifact.Format{depot.Format(), {
-		Type:            oci.RepoType,
-		ValidName:       oci.ValidRepoName,
-		PublicByDefault: func(meta.Namespace) bool { return false },
-	}}
-	core, err := artifact.New(store, memblob.New(), formats, artifact.Options{OnCreateRepo: auth.OnCreateRepo})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// as returns the principal of a user of depottest.Roles.
+func (e *env) as(t *testing.T, name string) auth.Principal {
+	t.Helper()
+	p, ok := e.users[name]
+	if !ok {
+		t.Fatalf("no user %s", name)
 	}
-	sealer, err := auth.NewSealer([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := auth.NewService(store, nil, sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := depot.New(depot.Options{Store: store, Artifacts: core, Accounts: acct,
-		Authorizer: auth.NewAuthorizer(store, 0), Sealer: sealer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &originEnv{svc: svc, acct: acct, core: core, store: store}
+	return p
 }
 
 // person creates an account and returns the principal one of its API
 // tokens authenticates as.
-func (e *originEnv) person(t *testing.T, name string) auth.Principal {
+func (e *env) person(t *testing.T, name string) auth.Principal {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := e.acct.CreateUser(ctx, auth.CreateUserRequest{Name: name, Email: name + "@example.com", Password: "secret-" + name}); err != nil {
@@ -70,7 +78,7 @@ func (e *originEnv) person(t *testing.T, name string) auth.Principal {
 }
 
 // login authenticates a new API token of an existing user.
-func (e *originEnv) login(t *testing.T, name string) auth.Principal {
+func (e *env) login(t *testing.T, name string) auth.Principal {
 	t.Helper()
 	ctx := context.Background()
 	secret, _, err := e.acct.CreateToken(ctx, auth.CreateTokenRequest{User: name, Name: "test"})
@@ -82,7 +90,7 @@ func (e *originEnv) login(t *testing.T, name string) auth.Principal {
 
 // auth authenticates a bearer token; it fails the test when it does not
 // authenticate.
-func (e *originEnv) auth(t *testing.T, secret string) auth.Principal {
+func (e *env) auth(t *testing.T, secret string) auth.Principal {
 	t.Helper()
 	p, err := e.acct.Authenticate(context.Background(), auth.Credentials{Kind: auth.Bearer, Token: secret})
 	if err != nil {
@@ -92,7 +100,7 @@ func (e *originEnv) auth(t *testing.T, secret string) auth.Principal {
 }
 
 // origin creates an origin owned by p.
-func (e *originEnv) origin(t *testing.T, p auth.Principal, name string) meta.Namespace {
+func (e *env) origin(t *testing.T, p auth.Principal, name string) meta.Namespace {
 	t.Helper()
 	o, err := e.svc.CreateOrigin(context.Background(), p, depot.CreateOriginRequest{Name: name})
 	if err != nil {
@@ -103,7 +111,7 @@ func (e *originEnv) origin(t *testing.T, p auth.Principal, name string) meta.Nam
 
 // join makes p a member of an origin with a role, through an invitation
 // the owner sends and p accepts, then the owner's role change.
-func (e *originEnv) join(t *testing.T, owner, p auth.Principal, origin string, role depot.Role) {
+func (e *env) join(t *testing.T, owner, p auth.Principal, origin string, role depot.Role) {
 	t.Helper()
 	ctx := context.Background()
 	inv, err := e.svc.Invite(ctx, owner, origin, p.Name)
@@ -121,7 +129,7 @@ func (e *originEnv) join(t *testing.T, owner, p auth.Principal, origin string, r
 }
 
 // role returns p's role in an origin as the depot decides it.
-func (e *originEnv) role(t *testing.T, p auth.Principal, origin string) depot.Role {
+func (e *env) role(t *testing.T, p auth.Principal, origin string) depot.Role {
 	t.Helper()
 	ns, err := e.svc.Origin(context.Background(), origin)
 	if err != nil {
