@@ -414,7 +414,13 @@ func (s *Service) SetVisibility(ctx context.Context, p auth.Principal, id hab.Id
 	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
-	return s.store.SetReleaseVisibility(ctx, ns.ID, id.Name, id.Version, id.Release, visibility)
+	// The events about the releases follow, so they show no more.
+	return s.store.Tx(ctx, func(q meta.Queries) error {
+		if err := q.SetReleaseVisibility(ctx, ns.ID, id.Name, id.Version, id.Release, visibility); err != nil {
+			return err
+		}
+		return q.SetEventVisibility(ctx, ns.ID, id.Name, id.Version, id.Release, visibility)
+	})
 }
 
 // DeletePackage removes a release for a target with its .hart. Errors

@@ -224,6 +224,10 @@ type EventFilter struct {
 type DepotEvents interface {
 	// AddDepotEvent inserts e and sets e.ID and, when zero, e.Created.
 	AddDepotEvent(ctx context.Context, e *DepotEvent) error
+	// SetEventVisibility records a new visibility of an ident's releases
+	// on the events about them, so that the events list hides what the
+	// release list hides.
+	SetEventVisibility(ctx context.Context, namespaceID int64, name, version, release, visibility string) error
 	// ListDepotEvents returns the events f selects and how many it
 	// selects in all.
 	ListDepotEvents(ctx context.Context, f EventFilter) ([]DepotEvent, int, error)

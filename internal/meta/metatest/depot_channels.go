@@ -286,6 +286,14 @@ func depotEventTests() []test {
 			list("last page", meta.EventFilter{AllIn: all, Offset: 4, Limit: 5}, eventIDs(e1, now), 6)
 			list("past the end", meta.EventFilter{AllIn: all, Offset: 6, Limit: 5}, nil, 6)
 			list("past the end, public", meta.EventFilter{Offset: 9}, nil, 3)
+			// A release made private takes its events out of the public
+			// list; another origin's same ident keeps its own.
+			f.ok(f.s.SetEventVisibility(f.ctx, core.ID, "nginx", "1.0", "20240101000000", priv))
+			list("public after nginx went private", meta.EventFilter{}, eventIDs(now), 1)
+			list("core's after nginx went private", meta.EventFilter{AllIn: []int64{core.ID}}, eventIDs(e5, e2, e1, now), 4)
+			f.ok(f.s.SetEventVisibility(f.ctx, core.ID, "nginx", "1.0", "20240101000000", pub))
+			list("public again", meta.EventFilter{}, eventIDs(e2, e1, now), 3)
+			wantKind(t, "SetEventVisibility(bad)", f.s.SetEventVisibility(f.ctx, core.ID, "nginx", "1.0", "20240101000000", "all"), errs.Invalid)
 		}},
 		{"Errors", func(t *testing.T, f *fixture) {
 			core := f.org("core", true)

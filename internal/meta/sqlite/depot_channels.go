@@ -182,6 +182,17 @@ func (q *queries) AddDepotEvent(ctx context.Context, e *meta.DepotEvent) error {
 	return nil
 }
 
+// SetEventVisibility implements meta.DepotEvents.
+func (q *queries) SetEventVisibility(ctx context.Context, namespaceID int64, name, version, release, visibility string) error {
+	if err := meta.CheckVisibility(visibility); err != nil {
+		return err
+	}
+	_, err := q.wr.ExecContext(ctx, `UPDATE depot_events SET visibility = ?
+		WHERE namespace_id = ? AND name = ? AND version = ? AND release = ?`,
+		visibility, namespaceID, name, version, release)
+	return wrap("set event visibility", err)
+}
+
 // ListDepotEvents implements meta.DepotEvents; a zero From or To leaves
 // that end open. The total comes from a window count, or from a count
 // query when the page is past the end. Errors: errs.Invalid for a
