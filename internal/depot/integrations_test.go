@@ -160,15 +160,19 @@ func TestValidateRegistryCredentials(t *testing.T) {
 		c    depot.RegistryCredentials
 		kind errs.Kind // errs.Other: accepted
 	}{
-		{p, depot.RegistryCredentials{URL: reg.URL + "/v2/", Username: "bob", Password: "hunter2"}, errs.Other},
-		{p, depot.RegistryCredentials{URL: reg.URL, Username: "bob", Password: "hunter2"}, errs.Other},
-		{p, depot.RegistryCredentials{URL: reg.URL + "/v2", Username: "bob", Password: "wrong"}, errs.Invalid},
-		{p, depot.RegistryCredentials{URL: basic.URL, Username: "amy", Password: "pw"}, errs.Other},
-		{p, depot.RegistryCredentials{URL: basic.URL, Username: "amy", Password: "nope"}, errs.Invalid},
-		{p, depot.RegistryCredentials{URL: closed.URL, Username: "amy", Password: "pw"}, errs.Unavailable},
+		{p, depot.RegistryCredentials{URL: reg.URL + "/v2/", Username: "bob", Password: "hunter2", Internal: true}, errs.Other},
+		{p, depot.RegistryCredentials{URL: reg.URL, Username: "bob", Password: "hunter2", Internal: true}, errs.Other},
+		{p, depot.RegistryCredentials{URL: reg.URL + "/v2", Username: "bob", Password: "wrong", Internal: true}, errs.Invalid},
+		{p, depot.RegistryCredentials{URL: basic.URL, Username: "amy", Password: "pw", Internal: true}, errs.Other},
+		{p, depot.RegistryCredentials{URL: basic.URL, Username: "amy", Password: "nope", Internal: true}, errs.Invalid},
+		{p, depot.RegistryCredentials{URL: closed.URL, Username: "amy", Password: "pw", Internal: true}, errs.Unavailable},
 		{p, depot.RegistryCredentials{URL: "ftp://example.com/", Username: "amy", Password: "pw"}, errs.Invalid},
 		{p, depot.RegistryCredentials{URL: reg.URL, Username: "bob"}, errs.Invalid},
 		{auth.Principal{}, depot.RegistryCredentials{URL: reg.URL, Username: "bob", Password: "hunter2"}, errs.Unauthenticated},
+		// A registry the caller names may not be on the server's network.
+		{p, depot.RegistryCredentials{URL: basic.URL, Username: "amy", Password: "pw"}, errs.Unavailable},
+		{p, depot.RegistryCredentials{URL: "http://169.254.169.254/", Username: "amy", Password: "pw"}, errs.Unavailable},
+		{p, depot.RegistryCredentials{URL: "http://[::1]:1/", Username: "amy", Password: "pw"}, errs.Unavailable},
 	}
 	for _, tt := range tests {
 		err := e.svc.ValidateRegistryCredentials(ctx, tt.p, tt.c)

@@ -3,7 +3,9 @@ package depot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,10 +23,54 @@ type RegistryCredentials struct {
 	URL      string
 	Username string
 	Password string
+	// Internal lets the check reach loopback, private and link-local
+	// addresses: set for the registry the operator configured, never for
+	// one a caller names, so that the check cannot be turned into a probe
+	// of the server's own network.
+	Internal bool
 }
 
-// registryClient makes the requests of ValidateRegistryCredentials.
-var registryClient = &http.Client{Timeout: 30 * time.Second}
+// internalClient makes the requests of ValidateRegistryCredentials to a
+// registry the operator configured; publicClient those to any other,
+// reaching public addresses only.
+var (
+	internalClient = &http.Client{Timeout: 30 * time.Second}
+	publicClient   = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialPublic,
+		TLSHandshakeTimeout: 10 * time.Second,
+	}}
+)
+
+// dialPublic connects to addr when its host resolves to public addresses
+// only, dialling the address it checked, so that a name cannot resolve
+// to another one in between.
+func dialPublic(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	if len(ips) == 0 {
+		return nil, fmt.Errorf("%s has no address", host)
+	}
+	for _, ip := range ips {
+		if !publicIP(ip.IP) {
+			return nil, fmt.Errorf("%s resolves to %s, which is not a public address", host, ip.IP)
+		}
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, net.JoinHostPort(ips[0].IP.String(), port))
+}
+
+// publicIP reports whether ip is an address of the public internet.
+func publicIP(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified())
+}
 
 // ValidateRegistryCredentials reports whether a registry accepts the
 // credentials, as docker login asks it: GET on the API root with Basic
@@ -45,7 +91,11 @@ func (s *Service) ValidateRegistryCredentials(ctx context.Context, p auth.Princi
 	if err != nil {
 		return err
 	}
-	resp, err := registryGet(ctx, base, func(r *http.Request) { r.SetBasicAuth(c.Username, c.Password) })
+	client := publicClient
+	if c.Internal {
+		client = internalClient
+	}
+	resp, err := registryGet(ctx, client, base, func(r *http.Request) { r.SetBasicAuth(c.Username, c.Password) })
 	if err != nil {
 		return err
 	}
@@ -56,11 +106,11 @@ func (s *Service) ValidateRegistryCredentials(ctx context.Context, p auth.Princi
 	if resp.StatusCode != http.StatusUnauthorized || !ok {
 		return refused(resp.StatusCode)
 	}
-	token, err := fetchRegistryToken(ctx, base, ch, c)
+	token, err := fetchRegistryToken(ctx, client, base, ch, c)
 	if err != nil {
 		return err
 	}
-	resp, err = registryGet(ctx, base, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) })
+	resp, err = registryGet(ctx, client, base, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) })
 	if err != nil {
 		return err
 	}
@@ -91,13 +141,13 @@ func registryRoot(raw string) (*url.URL, error) {
 
 // registryGet sends a GET that set prepares and returns the response with
 // its body read and closed: only the status and headers matter.
-func registryGet(ctx context.Context, u *url.URL, set func(*http.Request)) (*http.Response, error) {
+func registryGet(ctx context.Context, client *http.Client, u *url.URL, set func(*http.Request)) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "Invalid registry URL")
 	}
 	set(req)
-	resp, err := registryClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, errs.Wrap(errs.Unavailable, "The registry cannot be reached", err)
 	}
@@ -108,7 +158,7 @@ func registryGet(ctx context.Context, u *url.URL, set func(*http.Request)) (*htt
 
 // fetchRegistryToken asks the realm of a Bearer challenge for a token with
 // the credentials.
-func fetchRegistryToken(ctx context.Context, base *url.URL, ch map[string]string, c RegistryCredentials) (string, error) {
+func fetchRegistryToken(ctx context.Context, client *http.Client, base *url.URL, ch map[string]string, c RegistryCredentials) (string, error) {
 	realm, err := base.Parse(ch["realm"])
 	if err != nil || (realm.Scheme != "http" && realm.Scheme != "https") || realm.Host == "" {
 		return "", errs.E(errs.Invalid, "The registry names an invalid token realm")
@@ -126,7 +176,7 @@ func fetchRegistryToken(ctx context.Context, base *url.URL, ch map[string]string
 		return "", errs.E(errs.Invalid, "The registry names an invalid token realm")
 	}
 	req.SetBasicAuth(c.Username, c.Password)
-	resp, err := registryClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return "", errs.Wrap(errs.Unavailable, "The registry's token service cannot be reached", err)
 	}

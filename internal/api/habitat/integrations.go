@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"wharf/internal/auth"
 	"wharf/internal/depot"
@@ -80,6 +82,16 @@ func (h *Handler) deleteIntegration(w http.ResponseWriter, r *http.Request, p au
 	return uncached(w, http.StatusNoContent)
 }
 
+// sameHost reports whether two URLs name the same scheme, host and port.
+func sameHost(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	return err == nil && ua.Scheme == ub.Scheme && strings.EqualFold(ua.Host, ub.Host)
+}
+
 // defaultRegistryURL is where "docker" credentials are checked when the
 // front names no registry of its own.
 const defaultRegistryURL = "https://registry-1.docker.io/v2/"
@@ -100,17 +112,22 @@ func (h *Handler) validateCredentials(w http.ResponseWriter, r *http.Request, p 
 	if body.Username == "" || body.Password == "" {
 		return fail(http.StatusBadRequest, "Missing username or password")
 	}
+	configured := h.opt.RegistryURL
+	if configured == "" {
+		configured = defaultRegistryURL
+	}
 	if body.URL == "" {
 		if r.PathValue("registry_type") != "docker" {
 			return fail(http.StatusBadRequest, "Missing registry url")
 		}
-		body.URL = h.opt.RegistryURL
-		if body.URL == "" {
-			body.URL = defaultRegistryURL
-		}
+		body.URL = configured
 	}
-	err := h.opt.Depot.ValidateRegistryCredentials(r.Context(), p,
-		depot.RegistryCredentials{URL: body.URL, Username: body.Username, Password: body.Password})
+	err := h.opt.Depot.ValidateRegistryCredentials(r.Context(), p, depot.RegistryCredentials{
+		URL: body.URL, Username: body.Username, Password: body.Password,
+		// The configured registry may be on the server's own network;
+		// one the caller names may not.
+		Internal: sameHost(body.URL, configured),
+	})
 	if err != nil {
 		return remap(remap(err, errs.Invalid, http.StatusBadRequest), errs.Unavailable, http.StatusForbidden)
 	}
