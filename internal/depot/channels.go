@@ -253,22 +253,18 @@ func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, tar
 		return nil, err
 	}
 	out := []string{}
-	allowed := map[string]bool{}
+	// Per origin, once: whether its packages are listed for p, and the
+	// names of which p sees a release.
+	visibleNames := map[string]map[string]bool{}
 	for _, r := range rows {
-		ok, seen := allowed[r.Origin]
+		names, seen := visibleNames[r.Origin]
 		if !seen {
-			if ok, err = s.originReadable(ctx, p, r.Origin); err != nil {
+			if names, err = s.listedNames(ctx, p, r.Origin, target); err != nil {
 				return nil, err
 			}
-			allowed[r.Origin] = ok
+			visibleNames[r.Origin] = names
 		}
-		if ok {
-			ok, err = s.anyVisible(ctx, p, r, target)
-			if err != nil {
-				return nil, err
-			}
-		}
-		if ok {
+		if names[r.Name] {
 			out = append(out, hab.Ident{Origin: r.Origin, Name: r.Name}.String())
 		}
 	}
@@ -276,21 +272,31 @@ func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, tar
 	return out, nil
 }
 
-// anyVisible reports whether p sees a release of a package for target.
-func (s *Service) anyVisible(ctx context.Context, p auth.Principal, r meta.NameRow, target string) (bool, error) {
-	ns, err := s.Origin(ctx, r.Origin)
-	if errs.Is(err, errs.NotFound) {
-		return false, nil
+// listedNames returns the names of an origin's packages of which p sees a
+// release for target, or none when the origin's packages are not listed
+// for p (see originReadable).
+func (s *Service) listedNames(ctx context.Context, p auth.Principal, origin, target string) (map[string]bool, error) {
+	ok, err := s.originReadable(ctx, p, origin)
+	if err != nil || !ok {
+		return nil, err
 	}
+	ns, err := s.Origin(ctx, origin)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	vis, err := s.visibilities(ctx, p, ns)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	keys, err := s.store.ListReleaseKeys(ctx, meta.ReleaseFilter{NamespaceID: ns.ID, Name: r.Name, Target: target, Visibilities: vis})
-	return len(keys) > 0, err
+	rows, _, err := s.store.ListNames(ctx, meta.ReleaseFilter{NamespaceID: ns.ID, Target: target, Visibilities: vis}, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		names[r.Name] = true
+	}
+	return names, nil
 }
 
 // originReadable reports whether an origin's packages are listed for p:
