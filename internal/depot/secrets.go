@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
@@ -77,9 +80,10 @@ type SecretRequest struct {
 
 // CreateSecret stores an origin secret as it is received, once the
 // origin's secret encryption key it names has opened it. Errors:
-// errs.Invalid for a missing name or value, a value that is not an
-// anonymous box, an origin without an encryption key and a box the
-// origin's keys cannot open; errs.TooLarge for a value above
+// errs.Invalid for a missing name or value, a name that is not UTF-8
+// without control characters, a value that is not an anonymous box, an
+// origin without an encryption key and a box the origin's keys cannot
+// open; errs.TooLarge for a value above
 // hab.MaxSecretSize; errs.Exists when the origin has a secret of that
 // name; errs.NotFound for the origin; errs.Unauthenticated; errs.Denied
 // below administrator.
@@ -95,6 +99,9 @@ func (s *Service) CreateSecret(ctx context.Context, p auth.Principal, origin str
 		return meta.OriginSecret{}, errs.E(errs.Invalid, "Missing value for field 'value'")
 	case len(req.Name) > maxSecretName:
 		return meta.OriginSecret{}, errs.E(errs.Invalid, "Secret name longer than %d bytes", maxSecretName)
+	case !utf8.ValidString(req.Name) || strings.ContainsFunc(req.Name, unicode.IsControl):
+		// Such a name could never be named in the path that deletes it.
+		return meta.OriginSecret{}, errs.E(errs.Invalid, "Secret name must be UTF-8 without control characters")
 	}
 	box, err := hab.ParseAnonymousBox(req.Value)
 	if err != nil {
