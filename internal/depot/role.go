@@ -90,7 +90,10 @@ func (s *Service) RoleIn(ctx context.Context, p auth.Principal, ns meta.Namespac
 // capsCeiling is the highest origin role an OAuth token's scopes allow:
 // repo:read reads what members read, repo:write adds what members do,
 // repo:admin what maintainers do; org:admin lifts the cap. Without a
-// repository scope a token reads only what anyone may.
+// repository scope a token reads only what anyone may. The authorizer's
+// own cap applies first: in an organisation, anything beyond reading
+// also needs repo:create (see auth.Authorizer.RoleIn), so repo:write
+// uploads only together with repo:create.
 func capsCeiling(c *auth.Caps) Role {
 	switch {
 	case c == nil || c.OrgAdmin:
