@@ -2,6 +2,7 @@ package artifact
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -52,10 +53,23 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 			return meta.File{}, err
 		}
 	}
-	repo, err := s.EnsureRepo(ctx, req.Type, req.RepoName, req.Creator)
+	repo, created, err := s.ensureRepo(ctx, req.Type, req.RepoName, req.Creator)
 	if err != nil {
 		return meta.File{}, err
 	}
+	file, err := s.putFile(ctx, req, f, repo)
+	if err != nil && created {
+		// A refused upload leaves no trace: the repository it made goes
+		// again, unless something has come to use it meanwhile.
+		if _, derr := s.meta.DeleteUnusedRepo(context.WithoutCancel(ctx), repo.ID); derr != nil {
+			err = errors.Join(err, derr)
+		}
+	}
+	return file, err
+}
+
+// putFile is PutFile once the repository exists.
+func (s *Service) putFile(ctx context.Context, req PutFileRequest, f Format, repo meta.Repository) (meta.File, error) {
 	// Refuse a duplicate before reading the body; the transaction below
 	// checks again for a racing upload.
 	if _, _, err := s.lookupFile(ctx, repo.ID, req.Version, req.FileName); err == nil {
@@ -63,6 +77,13 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	}
 
 	_, w, err := s.startUpload(ctx, repo.ID)
+	if errs.Is(err, errs.NotFound) {
+		// A refused upload that had made the repository took it away
+		// again between our lookup and our session: make it anew.
+		if repo, err = s.EnsureRepo(ctx, req.Type, req.RepoName, req.Creator); err == nil {
+			_, w, err = s.startUpload(ctx, repo.ID)
+		}
+	}
 	if err != nil {
 		return meta.File{}, err
 	}

@@ -220,11 +220,9 @@ func TestPutFileMaxSize(t *testing.T) {
 				wantKind(t, "PutFile past MaxSize", err, errs.TooLarge)
 				_, _, err = e.svc.StatFile(ctx, ref)
 				wantKind(t, "StatFile after a refused PutFile", err, errs.NotFound)
-				if repo, err := e.svc.Repo(ctx, "generic", ref.RepoName); err == nil {
-					if _, err := e.meta.GetVersion(ctx, repo.ID, ref.Version); !errs.Is(err, errs.NotFound) {
-						t.Errorf("version after a refused PutFile: %v, want not found", err)
-					}
-				}
+				// The repository the refused upload made went with it.
+				_, err = e.svc.Repo(ctx, "generic", ref.RepoName)
+				wantKind(t, "Repo after a refused PutFile", err, errs.NotFound)
 				if _, err := e.meta.GetBlob(ctx, sha256Digest(data)); !errs.Is(err, errs.NotFound) {
 					t.Errorf("blob record after a refused PutFile: %v, want not found", err)
 				}
@@ -273,6 +271,24 @@ func TestPutFileRefused(t *testing.T) {
 	if got := e.sessions(t); len(got) != 0 {
 		t.Errorf("sessions left after refused puts: %v", got)
 	}
+	// A refused upload leaves a repository it did not make.
+	ctx := t.Context()
+	if _, err := e.svc.PutFile(ctx, artifact.PutFileRequest{Type: "generic", RepoName: "alice/kept", Version: "1", FileName: "a",
+		Body: strings.NewReader("a")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.PutFile(ctx, artifact.PutFileRequest{Type: "generic", RepoName: "alice/kept", Version: "2", FileName: "b",
+		Body: &failingReader{data: []byte("part"), err: errors.New("connection reset")}})
+	wantKind(t, "PutFile with a broken body", err, errs.Invalid)
+	if _, err := e.svc.Repo(ctx, "generic", "alice/kept"); err != nil {
+		t.Errorf("the repository of an earlier upload went with a refused one: %v", err)
+	}
+	// One whose broken body made it goes with it.
+	_, err = e.svc.PutFile(ctx, artifact.PutFileRequest{Type: "generic", RepoName: "alice/r3", Version: "1", FileName: "f",
+		Body: &failingReader{data: []byte("part"), err: errors.New("connection reset")}})
+	wantKind(t, "PutFile with a broken body", err, errs.Invalid)
+	_, err = e.svc.Repo(ctx, "generic", "alice/r3")
+	wantKind(t, "Repo after a refused PutFile", err, errs.NotFound)
 }
 
 func TestPutFileSameBytes(t *testing.T) {

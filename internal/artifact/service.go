@@ -102,18 +102,26 @@ func (s *Service) Repo(ctx context.Context, typ, name string) (meta.Repository, 
 // exist yet. Errors: errs.Invalid for a name the format rejects;
 // errs.NotFound when the namespace does not exist.
 func (s *Service) EnsureRepo(ctx context.Context, typ, name string, creatorID int64) (meta.Repository, error) {
-	r, err := s.meta.GetRepo(ctx, typ, name)
+	r, _, err := s.ensureRepo(ctx, typ, name, creatorID)
+	return r, err
+}
+
+// ensureRepo is EnsureRepo that also reports whether this call created
+// the repository.
+func (s *Service) ensureRepo(ctx context.Context, typ, name string, creatorID int64) (r meta.Repository, created bool, err error) {
+	r, err = s.meta.GetRepo(ctx, typ, name)
 	if err == nil || !errs.Is(err, errs.NotFound) {
-		return r, err
+		return r, false, err
 	}
 	f, err := s.format(typ)
 	if err != nil {
-		return meta.Repository{}, err
+		return meta.Repository{}, false, err
 	}
 	if err := f.ValidName(name); err != nil {
-		return meta.Repository{}, err
+		return meta.Repository{}, false, err
 	}
 	err = s.meta.Tx(ctx, func(q meta.Queries) error {
+		created = false
 		ns, err := q.GetNamespace(ctx, meta.NamespaceOf(name))
 		if err != nil {
 			return fmt.Errorf("namespace of %s: %w", name, err)
@@ -127,12 +135,13 @@ func (s *Service) EnsureRepo(ctx context.Context, typ, name string, creatorID in
 		if err == nil && s.onCreate != nil {
 			err = s.onCreate(ctx, q, r, creatorID)
 		}
+		created = err == nil
 		return err
 	})
 	if err != nil {
-		return meta.Repository{}, fmt.Errorf("create repository %s: %w", name, err)
+		return meta.Repository{}, false, fmt.Errorf("create repository %s: %w", name, err)
 	}
-	return r, nil
+	return r, created, nil
 }
 
 // ListRepos returns up to p.Limit repositories of type typ after p.After in

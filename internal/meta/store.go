@@ -139,6 +139,11 @@ type Repositories interface {
 	// refused (errs.NotFound from CreateUpload). Blobs stay for garbage
 	// collection. Errors: errs.NotFound.
 	DeleteRepo(ctx context.Context, id int64) (uploads []string, err error)
+	// DeleteUnusedRepo removes a repository, in one statement, only while
+	// nothing is in or refers to it: no version, tag, blob link, upload
+	// session, star or package settings. It reports
+	// whether it removed it; a missing repository is not an error.
+	DeleteUnusedRepo(ctx context.Context, id int64) (bool, error)
 }
 
 // Versions reads and writes versions and their references.

@@ -3,6 +3,7 @@ package metatest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,6 +180,52 @@ func repoTests() []test {
 			f.ok(err)
 			_, err = f.s.DeleteRepo(f.ctx, r.ID)
 			wantKind(t, "DeleteRepo again", err, errs.NotFound)
+		}},
+		{"DeleteUnused", func(t *testing.T, f *fixture) {
+			users := f.person("starrer", true)
+			// Each repository is in use by one thing; while it is,
+			// DeleteUnusedRepo keeps it, and once it is gone, removes it.
+			uses := map[string]struct {
+				use, drop func(r meta.Repository)
+			}{
+				"version": {func(r meta.Repository) { f.version(r.ID, "1.0") },
+					func(r meta.Repository) {
+						v, err := f.s.GetVersion(f.ctx, r.ID, "1.0")
+						f.ok(err)
+						f.ok(f.s.DeleteVersion(f.ctx, v.ID))
+					}},
+				"blob link": {func(r meta.Repository) { f.ok(f.s.LinkBlob(f.ctx, r.ID, f.blob("linked").Digest)) },
+					func(r meta.Repository) { f.ok(f.s.UnlinkBlob(f.ctx, r.ID, f.blob("linked").Digest)) }},
+				"upload": {func(r meta.Repository) { f.ok(f.s.CreateUpload(f.ctx, &meta.Upload{ID: "up-" + r.Name, RepoID: r.ID})) },
+					func(r meta.Repository) { f.ok(f.s.DeleteUpload(f.ctx, "up-"+r.Name)) }},
+				"star": {func(r meta.Repository) { f.ok(f.s.Star(f.ctx, users.ID, r.ID)) },
+					func(r meta.Repository) { f.ok(f.s.Unstar(f.ctx, users.ID, r.ID)) }},
+				"package settings": {func(r meta.Repository) {
+					f.ok(f.s.CreatePackageSettings(f.ctx, &meta.PackageSettings{RepoID: r.ID, Origin: f.owner().Name,
+						Name: r.Name, Visibility: meta.VisibilityPublic}))
+				}, func(r meta.Repository) { f.ok(f.s.DeletePackageSettings(f.ctx, r.ID)) }},
+			}
+			for what, u := range uses {
+				r := f.repo("generic", "used-by-"+strings.ReplaceAll(what, " ", "-"))
+				u.use(r)
+				gone, err := f.s.DeleteUnusedRepo(f.ctx, r.ID)
+				f.ok(err)
+				if gone {
+					t.Errorf("DeleteUnusedRepo removed a repository with a %s", what)
+				}
+				u.drop(r)
+				gone, err = f.s.DeleteUnusedRepo(f.ctx, r.ID)
+				f.ok(err)
+				if !gone {
+					t.Errorf("DeleteUnusedRepo kept a repository whose %s went", what)
+				}
+				_, err = f.s.GetRepoByID(f.ctx, r.ID)
+				wantKind(t, "GetRepoByID after DeleteUnusedRepo", err, errs.NotFound)
+			}
+			gone, err := f.s.DeleteUnusedRepo(f.ctx, 999999)
+			if err != nil || gone {
+				t.Errorf("DeleteUnusedRepo(missing) = %v, %v", gone, err)
+			}
 		}},
 		{"DeleteListsRacingUploads", func(t *testing.T, f *fixture) {
 			// Sessions created while the repository is deleted are either

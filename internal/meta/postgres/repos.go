@@ -120,3 +120,18 @@ func (q *queries) DeleteRepo(ctx context.Context, id int64) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// DeleteUnusedRepo implements meta.Repositories.
+func (q *queries) DeleteUnusedRepo(ctx context.Context, id int64) (bool, error) {
+	tag, err := q.db.Exec(ctx, `DELETE FROM repositories WHERE id = $1
+		AND NOT EXISTS (SELECT 1 FROM versions WHERE repo_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM tags WHERE repo_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM repo_blobs WHERE repo_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM uploads WHERE repo_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM stars WHERE repo_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = $1)`, id)
+	if err != nil {
+		return false, wrap("delete unused repository", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
