@@ -167,8 +167,9 @@ func (s *Service) bulk(ctx context.Context, p auth.Principal, origin, src string
 }
 
 // BulkPromote adds every release in channel src, all targets and
-// visibilities, to dst, creating dst when missing, in one transaction;
-// each release added is recorded as an event. Errors: errs.Invalid when
+// visibilities, to dst, creating dst when missing, in one transaction of
+// two statements however many releases there are; each release added is
+// recorded as an event. Errors: errs.Invalid when
 // dst is src or "unstable"; errs.NotFound for src; errs.Unauthenticated;
 // errs.Denied below maintainer.
 func (s *Service) BulkPromote(ctx context.Context, p auth.Principal, origin, src, dst, trigger string) error {
@@ -187,13 +188,9 @@ func (s *Service) BulkPromote(ctx context.Context, p auth.Principal, origin, src
 		if err != nil {
 			return err
 		}
-		return s.eachRelease(ctx, q, from.ID, func(rel meta.Release) error {
-			added, err := q.AddToChannel(ctx, to.ID, rel.VersionID)
-			if err != nil || !added {
-				return err
-			}
-			return s.event(ctx, q, meta.EventPromote, dst, trigger, p, rel)
-		})
+		_, err = q.CopyChannel(ctx, from.ID, to.ID, meta.DepotEvent{Operation: meta.EventPromote, Channel: dst,
+			RequesterID: p.UserID, Trigger: trigger})
+		return err
 	})
 }
 
@@ -213,33 +210,9 @@ func (s *Service) BulkDemote(ctx context.Context, p auth.Principal, origin, src,
 	if err != nil {
 		return err
 	}
-	return s.store.Tx(ctx, func(q meta.Queries) error {
-		return s.eachRelease(ctx, q, from.ID, func(rel meta.Release) error {
-			removed, err := q.RemoveFromChannel(ctx, to.ID, rel.VersionID)
-			if err != nil || !removed {
-				return err
-			}
-			return s.event(ctx, q, meta.EventDemote, dst, trigger, p, rel)
-		})
-	})
-}
-
-// eachRelease calls fn with every release in a channel.
-func (s *Service) eachRelease(ctx context.Context, q meta.Queries, channelID int64, fn func(meta.Release) error) error {
-	ids, err := q.ListChannelVersions(ctx, channelID)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		rel, err := q.GetReleaseByVersion(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := fn(rel); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = s.store.SubtractChannel(ctx, from.ID, to.ID, meta.DepotEvent{Operation: meta.EventDemote, Channel: dst,
+		RequesterID: p.UserID, Trigger: trigger})
+	return err
 }
 
 // RDeps returns "origin/name" of the packages whose runtime dependencies

@@ -179,6 +179,16 @@ type Channels interface {
 	// ListChannelVersions returns the ids of the versions in a channel,
 	// ascending.
 	ListChannelVersions(ctx context.Context, channelID int64) ([]int64, error)
+	// CopyChannel adds to channel dst every version of channel src that is
+	// not in it yet and records for each an event like e (whose
+	// Operation, Channel, RequesterID and Trigger it takes) about the
+	// version's release, in one transaction; it reports how many it added.
+	// Errors: errs.Invalid for a bad e.
+	CopyChannel(ctx context.Context, src, dst int64, e DepotEvent) (int, error)
+	// SubtractChannel removes from channel dst every version that is in
+	// channel src, recording an event like e for each, in one
+	// transaction, and reports how many it removed.
+	SubtractChannel(ctx context.Context, src, dst int64, e DepotEvent) (int, error)
 }
 
 // Event operations.

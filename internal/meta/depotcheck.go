@@ -118,6 +118,18 @@ func CheckDepotEvent(e *DepotEvent) error {
 	return CheckVisibility(e.Visibility)
 }
 
+// CheckEventTemplate returns errs.Invalid unless e names an operation and
+// a channel: what CopyChannel and SubtractChannel take of it.
+func CheckEventTemplate(e DepotEvent) error {
+	if e.Operation != EventPromote && e.Operation != EventDemote {
+		return errs.E(errs.Invalid, "unknown event operation %q", e.Operation)
+	}
+	if e.Channel == "" {
+		return errs.E(errs.Invalid, "event channel is empty")
+	}
+	return nil
+}
+
 // CheckOrigin returns errs.Invalid unless o's default visibility is
 // VisibilityPublic or VisibilityPrivate.
 func CheckOrigin(o *Origin) error {

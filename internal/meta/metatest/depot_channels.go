@@ -76,6 +76,80 @@ func channelTests() []test {
 			wantKind(t, "GetChannel after delete", err, errs.NotFound)
 			wantKind(t, "DeleteChannel again", f.s.DeleteChannel(f.ctx, c.ID), errs.NotFound)
 		}},
+		{"CopySubtract", func(t *testing.T, f *fixture) {
+			core := f.org("core", true)
+			bob := f.person("bob", true)
+			pub, priv := meta.VisibilityPublic, meta.VisibilityPrivate
+			a := f.habRelease(core, "nginx", "1.0", "1", linux, pub)
+			b := f.habRelease(core, "nginx", "1.0", "2", linux, priv)
+			c := f.habRelease(core, "redis", "1.0", "1", linux, pub)
+			unstable, stable := f.channel(core.ID, "unstable"), f.channel(core.ID, "stable")
+			for _, r := range []meta.Release{a, b, c} {
+				_, err := f.s.AddToChannel(f.ctx, unstable.ID, r.VersionID)
+				f.ok(err)
+			}
+			_, err := f.s.AddToChannel(f.ctx, stable.ID, c.VersionID)
+			f.ok(err)
+			promote := meta.DepotEvent{Operation: meta.EventPromote, Channel: "stable", RequesterID: bob.ID, Trigger: "HabClient"}
+			n, err := f.s.CopyChannel(f.ctx, unstable.ID, stable.ID, promote)
+			f.ok(err)
+			if n != 2 {
+				t.Errorf("CopyChannel added %d, want 2 (c was there)", n)
+			}
+			ids, err := f.s.ListChannelVersions(f.ctx, stable.ID)
+			f.ok(err)
+			wantEqual(t, "stable after CopyChannel", ids, releaseIDs(a, b, c))
+			es, total, err := f.s.ListDepotEvents(f.ctx, meta.EventFilter{AllIn: []int64{core.ID}})
+			f.ok(err)
+			if total != 2 {
+				t.Fatalf("events after CopyChannel: %d, want 2: %+v", total, es)
+			}
+			for _, e := range es {
+				if e.Operation != meta.EventPromote || e.Channel != "stable" || e.RequesterID != bob.ID || e.Trigger != "HabClient" ||
+					e.Origin != "core" || e.Name != "nginx" || e.NamespaceID != core.ID || e.Target != linux {
+					t.Errorf("event %+v", e)
+				}
+			}
+			if es[0].Visibility == es[1].Visibility {
+				t.Errorf("events do not carry their releases' visibilities: %+v", es)
+			}
+			// Copying again adds and records nothing.
+			n, err = f.s.CopyChannel(f.ctx, unstable.ID, stable.ID, promote)
+			f.ok(err)
+			if n != 0 {
+				t.Errorf("CopyChannel again added %d", n)
+			}
+			// Subtracting beta's releases (a) from stable removes a only.
+			beta := f.channel(core.ID, "beta")
+			_, err = f.s.AddToChannel(f.ctx, beta.ID, a.VersionID)
+			f.ok(err)
+			demote := meta.DepotEvent{Operation: meta.EventDemote, Channel: "stable", RequesterID: bob.ID, Trigger: "Unknown"}
+			n, err = f.s.SubtractChannel(f.ctx, beta.ID, stable.ID, demote)
+			f.ok(err)
+			if n != 1 {
+				t.Errorf("SubtractChannel removed %d, want 1", n)
+			}
+			ids, err = f.s.ListChannelVersions(f.ctx, stable.ID)
+			f.ok(err)
+			wantEqual(t, "stable after SubtractChannel", ids, releaseIDs(b, c))
+			es, total, err = f.s.ListDepotEvents(f.ctx, meta.EventFilter{AllIn: []int64{core.ID}, Limit: 1})
+			f.ok(err)
+			if total != 3 || len(es) != 1 || es[0].Operation != meta.EventDemote || es[0].Release != "1" || es[0].Name != "nginx" {
+				t.Errorf("newest event after SubtractChannel: %+v (total %d)", es, total)
+			}
+			_, err = f.s.CopyChannel(f.ctx, unstable.ID, stable.ID, meta.DepotEvent{Operation: "promote", Channel: "stable"})
+			wantKind(t, "CopyChannel(bad operation)", err, errs.Invalid)
+			_, err = f.s.SubtractChannel(f.ctx, unstable.ID, stable.ID, meta.DepotEvent{Operation: meta.EventDemote})
+			wantKind(t, "SubtractChannel(no channel)", err, errs.Invalid)
+			// Inside a transaction, as the depot runs them.
+			f.ok(f.s.Tx(f.ctx, func(q meta.Queries) error {
+				_, err := q.CopyChannel(f.ctx, unstable.ID, beta.ID, promote)
+				return err
+			}))
+			ids, err = f.s.ListChannelVersions(f.ctx, beta.ID)
+			f.ok(err)
+			wantEqual(t, "beta after CopyChannel in Tx", ids, releaseIDs(a, b, c))
+		}},
 		{"Membership", func(t *testing.T, f *fixture) {
 			core := f.org("core", true)
 			pub := meta.VisibilityPublic

@@ -106,6 +106,51 @@ func (q *queries) RemoveFromChannel(ctx context.Context, channelID, versionID in
 	return tag.RowsAffected() > 0, nil
 }
 
+// CopyChannel implements meta.Channels. The events are made from the rows
+// the insert added, so concurrent promotions record each addition once.
+func (q *queries) CopyChannel(ctx context.Context, src, dst int64, e meta.DepotEvent) (int, error) {
+	if err := meta.CheckEventTemplate(e); err != nil {
+		return 0, err
+	}
+	var n int
+	err := q.db.QueryRow(ctx, `WITH added AS (
+			INSERT INTO channel_versions (channel_id, version_id, created, updated)
+			SELECT $1::bigint, version_id, $2::timestamptz, $2::timestamptz FROM channel_versions WHERE channel_id = $3
+			ON CONFLICT (channel_id, version_id) DO NOTHING
+			RETURNING version_id),
+		events AS (
+			INSERT INTO depot_events (namespace_id, operation, channel, origin, name,
+				version, release, target, visibility, requester_id, trigger, created)
+			SELECT hr.namespace_id, $4, $5, hr.origin, hr.name, hr.version, hr.release, hr.target, hr.visibility, $6, $7, $2
+			FROM added a JOIN hab_releases hr ON hr.version_id = a.version_id)
+		SELECT count(*) FROM added`,
+		dst, now(), src, e.Operation, e.Channel, e.RequesterID, e.Trigger).Scan(&n)
+	if isForeignKey(err) {
+		return 0, errs.E(errs.NotFound, "channel not found")
+	}
+	return n, wrap("copy channel", err)
+}
+
+// SubtractChannel implements meta.Channels.
+func (q *queries) SubtractChannel(ctx context.Context, src, dst int64, e meta.DepotEvent) (int, error) {
+	if err := meta.CheckEventTemplate(e); err != nil {
+		return 0, err
+	}
+	var n int
+	err := q.db.QueryRow(ctx, `WITH removed AS (
+			DELETE FROM channel_versions WHERE channel_id = $1
+				AND version_id IN (SELECT version_id FROM channel_versions WHERE channel_id = $2)
+			RETURNING version_id),
+		events AS (
+			INSERT INTO depot_events (namespace_id, operation, channel, origin, name,
+				version, release, target, visibility, requester_id, trigger, created)
+			SELECT hr.namespace_id, $3, $4, hr.origin, hr.name, hr.version, hr.release, hr.target, hr.visibility, $5, $6, $7
+			FROM removed r JOIN hab_releases hr ON hr.version_id = r.version_id)
+		SELECT count(*) FROM removed`,
+		dst, src, e.Operation, e.Channel, e.RequesterID, e.Trigger, now()).Scan(&n)
+	return n, wrap("subtract channel", err)
+}
+
 // ListVersionChannels implements meta.Channels. The map has an entry for
 // every version in at least one channel.
 func (q *queries) ListVersionChannels(ctx context.Context, versionIDs []int64) (map[int64][]meta.ChannelMembership, error) {

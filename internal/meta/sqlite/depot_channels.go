@@ -102,6 +102,71 @@ func (q *queries) RemoveFromChannel(ctx context.Context, channelID, versionID in
 	return n > 0, wrap("remove from channel", err)
 }
 
+// CopyChannel implements meta.Channels. One writer at a time: the events
+// and the memberships see the same channels.
+func (q *queries) CopyChannel(ctx context.Context, src, dst int64, e meta.DepotEvent) (int, error) {
+	if err := meta.CheckEventTemplate(e); err != nil {
+		return 0, err
+	}
+	at := stamp(now())
+	var n int64
+	err := q.atomic(ctx, func(c dbtx) error {
+		_, err := c.ExecContext(ctx, `INSERT INTO depot_events (namespace_id, operation, channel, origin, name,
+				version, release, target, visibility, requester_id, trigger, created)
+			SELECT hr.namespace_id, ?1, ?2, hr.origin, hr.name, hr.version, hr.release, hr.target, hr.visibility, ?3, ?4, ?5
+			FROM channel_versions s JOIN hab_releases hr ON hr.version_id = s.version_id
+			WHERE s.channel_id = ?6
+				AND NOT EXISTS (SELECT 1 FROM channel_versions d WHERE d.channel_id = ?7 AND d.version_id = s.version_id)
+			ORDER BY s.version_id`,
+			e.Operation, e.Channel, e.RequesterID, e.Trigger, at, src, dst)
+		if err != nil {
+			return err
+		}
+		res, err := c.ExecContext(ctx, `INSERT INTO channel_versions (channel_id, version_id, created, updated)
+			SELECT ?1, version_id, ?2, ?2 FROM channel_versions WHERE channel_id = ?3
+			ON CONFLICT (channel_id, version_id) DO NOTHING`, dst, at, src)
+		if isForeignKey(err) {
+			return errs.E(errs.NotFound, "channel not found")
+		}
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), wrap("copy channel", err)
+}
+
+// SubtractChannel implements meta.Channels.
+func (q *queries) SubtractChannel(ctx context.Context, src, dst int64, e meta.DepotEvent) (int, error) {
+	if err := meta.CheckEventTemplate(e); err != nil {
+		return 0, err
+	}
+	at := stamp(now())
+	var n int64
+	err := q.atomic(ctx, func(c dbtx) error {
+		_, err := c.ExecContext(ctx, `INSERT INTO depot_events (namespace_id, operation, channel, origin, name,
+				version, release, target, visibility, requester_id, trigger, created)
+			SELECT hr.namespace_id, ?1, ?2, hr.origin, hr.name, hr.version, hr.release, hr.target, hr.visibility, ?3, ?4, ?5
+			FROM channel_versions d JOIN hab_releases hr ON hr.version_id = d.version_id
+			WHERE d.channel_id = ?6
+				AND EXISTS (SELECT 1 FROM channel_versions s WHERE s.channel_id = ?7 AND s.version_id = d.version_id)
+			ORDER BY d.version_id`,
+			e.Operation, e.Channel, e.RequesterID, e.Trigger, at, dst, src)
+		if err != nil {
+			return err
+		}
+		res, err := c.ExecContext(ctx, `DELETE FROM channel_versions WHERE channel_id = ?1
+			AND version_id IN (SELECT version_id FROM channel_versions WHERE channel_id = ?2)`, dst, src)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), wrap("subtract channel", err)
+}
+
 // ListVersionChannels implements meta.Channels. The map has an entry for
 // every version in at least one channel.
 func (q *queries) ListVersionChannels(ctx context.Context, versionIDs []int64) (map[int64][]meta.ChannelMembership, error) {
