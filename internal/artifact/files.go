@@ -57,7 +57,7 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	if err != nil {
 		return meta.File{}, err
 	}
-	file, err := s.putFile(ctx, req, f, repo)
+	file, err := s.putFile(ctx, req, f, &repo, &created)
 	if err != nil && created {
 		// A refused upload leaves no trace: the repository it made goes
 		// again, unless something has come to use it meanwhile.
@@ -68,8 +68,9 @@ func (s *Service) PutFile(ctx context.Context, req PutFileRequest) (meta.File, e
 	return file, err
 }
 
-// putFile is PutFile once the repository exists.
-func (s *Service) putFile(ctx context.Context, req PutFileRequest, f Format, repo meta.Repository) (meta.File, error) {
+// putFile is PutFile once the repository exists. When it has to make the
+// repository anew it updates repo and created.
+func (s *Service) putFile(ctx context.Context, req PutFileRequest, f Format, repo *meta.Repository, created *bool) (meta.File, error) {
 	// Refuse a duplicate before reading the body; the transaction below
 	// checks again for a racing upload.
 	if _, _, err := s.lookupFile(ctx, repo.ID, req.Version, req.FileName); err == nil {
@@ -80,7 +81,7 @@ func (s *Service) putFile(ctx context.Context, req PutFileRequest, f Format, rep
 	if errs.Is(err, errs.NotFound) {
 		// A refused upload that had made the repository took it away
 		// again between our lookup and our session: make it anew.
-		if repo, err = s.EnsureRepo(ctx, req.Type, req.RepoName, req.Creator); err == nil {
+		if *repo, *created, err = s.ensureRepo(ctx, req.Type, req.RepoName, req.Creator); err == nil {
 			_, w, err = s.startUpload(ctx, repo.ID)
 		}
 	}

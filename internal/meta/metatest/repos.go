@@ -227,6 +227,49 @@ func repoTests() []test {
 				t.Errorf("DeleteUnusedRepo(missing) = %v, %v", gone, err)
 			}
 		}},
+		{"DeleteUnusedWaitsForUse", func(t *testing.T, f *fixture) {
+			// An upload session created in a transaction still open when
+			// DeleteUnusedRepo runs keeps the repository once it commits:
+			// the delete waits for it and then sees it.
+			r := f.repo("generic", "raced")
+			inTx, release := make(chan struct{}), make(chan struct{})
+			txDone := make(chan error, 1)
+			go func() {
+				txDone <- f.s.Tx(f.ctx, func(q meta.Queries) error {
+					if err := q.CreateUpload(f.ctx, &meta.Upload{ID: "up-raced", RepoID: r.ID}); err != nil {
+						return err
+					}
+					select {
+					case inTx <- struct{}{}:
+					default:
+					}
+					<-release
+					return nil
+				})
+			}()
+			select {
+			case <-inTx:
+			case err := <-txDone:
+				t.Fatalf("transaction ended early: %v", err)
+			}
+			deleted := make(chan bool, 1)
+			go func() {
+				gone, err := f.s.DeleteUnusedRepo(f.ctx, r.ID)
+				if err != nil {
+					t.Errorf("DeleteUnusedRepo: %v", err)
+				}
+				deleted <- gone
+			}()
+			time.Sleep(200 * time.Millisecond) // let the delete reach the store and wait
+			close(release)
+			f.ok(<-txDone)
+			if <-deleted {
+				t.Error("DeleteUnusedRepo removed a repository an upload session had come to use")
+			}
+			if _, err := f.s.GetUpload(f.ctx, "up-raced"); err != nil {
+				t.Errorf("the racing upload session: %v", err)
+			}
+		}},
 		{"DeleteListsRacingUploads", func(t *testing.T, f *fixture) {
 			// Sessions created while the repository is deleted are either
 			// listed by DeleteRepo or refused.

@@ -121,17 +121,31 @@ func (q *queries) DeleteRepo(ctx context.Context, id int64) ([]string, error) {
 	return ids, nil
 }
 
-// DeleteUnusedRepo implements meta.Repositories.
+// DeleteUnusedRepo implements meta.Repositories. The row is locked
+// first and the delete is a statement of its own: at READ COMMITTED a
+// single DELETE that had to wait for a racing upload's insert would keep
+// the snapshot it took before, miss that upload and take the repository
+// from under it.
 func (q *queries) DeleteUnusedRepo(ctx context.Context, id int64) (bool, error) {
-	tag, err := q.db.Exec(ctx, `DELETE FROM repositories WHERE id = $1
-		AND NOT EXISTS (SELECT 1 FROM versions WHERE repo_id = $1)
+	var gone bool
+	err := q.atomic(ctx, func(c dbtx) error {
+		var one int
+		err := c.QueryRow(ctx, `SELECT 1 FROM repositories WHERE id = $1 FOR UPDATE`, id).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tag, err := c.Exec(ctx, `DELETE FROM repositories WHERE id = $1
+			AND NOT EXISTS (SELECT 1 FROM versions WHERE repo_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM tags WHERE repo_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM repo_blobs WHERE repo_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM uploads WHERE repo_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM stars WHERE repo_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = $1)`, id)
-	if err != nil {
-		return false, wrap("delete unused repository", err)
-	}
-	return tag.RowsAffected() == 1, nil
+		gone = err == nil && tag.RowsAffected() == 1
+		return err
+	})
+	return gone, wrap("delete unused repository", err)
 }
