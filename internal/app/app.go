@@ -88,6 +88,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 	}); err != nil {
 		return nil, err
 	}
+	// Every organisation is an origin, whichever front creates it.
+	a.Accounts.OnCreateOrg(depot.InitOrigin)
 	a.audit = audit.New(a.meta)
 	a.generator = a.newGenerator()
 	return a, nil

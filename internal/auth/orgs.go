@@ -31,7 +31,7 @@ type CreateOrgRequest struct {
 
 // CreateOrg creates an organisation, public like a user's namespace, with
 // the team OwnersTeam (role admin) holding its creator, in one
-// transaction, with what req.Also adds. Errors: errs.Invalid for a bad
+// transaction, with what the OnCreateOrg hook and req.Also add. Errors: errs.Invalid for a bad
 // name or e-mail; errs.Exists when a user or organisation has the name;
 // errs.Unauthenticated for an anonymous creator; errs.Denied for a robot;
 // those of req.Also.
@@ -67,6 +67,11 @@ func (s *Service) CreateOrg(ctx context.Context, req CreateOrgRequest) (meta.Nam
 		}
 		if err := q.AddTeamMember(ctx, t.ID, req.Creator.UserID); err != nil {
 			return err
+		}
+		if s.onCreateOrg != nil {
+			if err := s.onCreateOrg(ctx, q, ns, req.Creator); err != nil {
+				return err
+			}
 		}
 		if req.Also != nil {
 			return req.Also(ctx, q, ns)

@@ -29,6 +29,19 @@ type Service struct {
 	hashSlots chan struct{}
 	touchMu   sync.Mutex
 	touched   map[int64]time.Time // token ID -> when this process last touched it
+
+	// onCreateOrg runs in the transaction of every CreateOrg; see
+	// OnCreateOrg.
+	onCreateOrg func(ctx context.Context, q meta.Queries, ns meta.Namespace, creator Principal) error
+}
+
+// OnCreateOrg sets what runs in the transaction that creates any
+// organisation, whichever front asks, after the organisation and its
+// owners team exist and before CreateOrgRequest.Also: the Habitat depot
+// makes every organisation an origin here. Its error rolls the creation
+// back. Set it before the service is used.
+func (s *Service) OnCreateOrg(fn func(ctx context.Context, q meta.Queries, ns meta.Namespace, creator Principal) error) {
+	s.onCreateOrg = fn
 }
 
 // NewService returns a Service over store. signer verifies the JWTs

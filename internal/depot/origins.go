@@ -80,15 +80,10 @@ func (s *Service) CreateOrigin(ctx context.Context, p auth.Principal, req Create
 	info := OriginInfo{OwnerID: p.UserID, OwnerName: p.Name}
 	ns, err := s.acct.CreateOrg(ctx, auth.CreateOrgRequest{Name: req.Name, Creator: p,
 		Also: func(ctx context.Context, q meta.Queries, ns meta.Namespace) error {
-			m := meta.Member{NamespaceID: ns.ID, UserID: p.UserID, Role: meta.MemberOwner}
-			if err := q.PutMember(ctx, &m); err != nil {
+			// InitOrigin runs as the service's OnCreateOrg hook where the
+			// application wires one; it is idempotent.
+			if err := InitOrigin(ctx, q, ns, p); err != nil {
 				return err
-			}
-			for _, name := range []string{Unstable, Stable} {
-				c := meta.Channel{NamespaceID: ns.ID, Name: name, OwnerID: p.UserID}
-				if err := q.CreateChannel(ctx, &c); err != nil {
-					return err
-				}
 			}
 			info.Settings = meta.Origin{NamespaceID: ns.ID, DefaultVisibility: vis}
 			return q.PutOrigin(ctx, &info.Settings)
@@ -98,6 +93,28 @@ func (s *Service) CreateOrigin(ctx context.Context, p auth.Principal, req Create
 	}
 	info.Namespace = ns
 	return info, nil
+}
+
+// InitOrigin makes an organisation an origin, in the transaction that
+// creates it: its creator becomes its member with the owner role, and it
+// gets the channels "unstable" and "stable". It keeps what exists, so it
+// may run twice. The application sets it as auth.Service.OnCreateOrg, so
+// that organisations made through any front are origins.
+func InitOrigin(ctx context.Context, q meta.Queries, ns meta.Namespace, creator auth.Principal) error {
+	if _, err := q.GetMember(ctx, ns.ID, creator.UserID); errs.Is(err, errs.NotFound) {
+		m := meta.Member{NamespaceID: ns.ID, UserID: creator.UserID, Role: meta.MemberOwner}
+		if err := q.PutMember(ctx, &m); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	for _, name := range []string{Unstable, Stable} {
+		if _, err := ensureChannel(ctx, q, ns.ID, name, creator.UserID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetOrigin returns an origin with its owner and newest secret signing

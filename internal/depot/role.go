@@ -81,6 +81,18 @@ func (s *Service) RoleIn(ctx context.Context, p auth.Principal, ns meta.Namespac
 	case !errs.Is(err, errs.NotFound):
 		return NoRole, err
 	}
+	if granted == auth.AdminRole && role < Owner {
+		// An organisation made before organisations were origins has no
+		// owner membership: the one its origin shows as owner (ownerOf:
+		// then the first person of its owners team) owns it.
+		owner, err := ownerOf(ctx, s.store, ns)
+		if err != nil {
+			return NoRole, err
+		}
+		if owner.ID == p.UserID {
+			role = Owner
+		}
+	}
 	if p.Superuser && granted == auth.AdminRole && p.Caps == nil && !p.Restricted {
 		role = Owner
 	}

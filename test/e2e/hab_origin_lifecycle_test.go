@@ -231,7 +231,8 @@ func testHabOrigins(t *testing.T, e *env) {
 			t.Errorf("origin made through Quay: %v", obj)
 		}
 		wantStrings(t, "members", reader.members(t, org), sortedNames(creator, builder, reader)...)
-		for who, role := range map[*habActor]string{creator: "administrator", builder: "member", reader: "readonly_member"} {
+		// Its creator owns it, as an origin's; it has both channels.
+		for who, role := range map[*habActor]string{creator: "owner", builder: "member", reader: "readonly_member"} {
 			if got := builder.roleOf(t, org, who.name); got != role {
 				t.Errorf("role of %s = %q, want %q", who.name, got, role)
 			}
@@ -239,10 +240,12 @@ func testHabOrigins(t *testing.T, e *env) {
 		builder.publish(t, habPkg{ident: ident(org, "made", "1.0", "20240101000000")})
 		r := reader.do(t, http.MethodPost, identPath(ident(org, "nope", "1.0", "20240101000000"))+"?checksum=00", "x")
 		r.want(t, http.StatusForbidden)
-		builder.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/stable", nil).want(t, http.StatusUnauthorized)
-		creator.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/stable", nil).want(t, http.StatusCreated)
+		builder.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/beta", nil).want(t, http.StatusUnauthorized)
+		creator.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/stable", nil).want(t, http.StatusConflict)
+		creator.do(t, http.MethodPost, "/v1/depot/channels/"+org+"/beta", nil).want(t, http.StatusCreated)
 		creator.do(t, http.MethodPut, originPath(org), map[string]any{"default_package_visibility": "private"}).want(t, http.StatusNoContent)
-		creator.do(t, http.MethodDelete, originPath(org), nil).want(t, http.StatusForbidden)
+		// The owner deletes it once it is empty, as any origin.
+		creator.do(t, http.MethodDelete, originPath(org), nil).want(t, http.StatusConflict)
 	})
 
 	t.Run("QuayOrganization", func(t *testing.T) {

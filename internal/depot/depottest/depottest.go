@@ -129,6 +129,7 @@ func New(t testing.TB, m meta.Store, blobs blob.Store, adjust func(*depot.Option
 	if err != nil {
 		t.Fatal(err)
 	}
+	accounts.OnCreateOrg(depot.InitOrigin)
 	e := &Env{Store: m, Core: core, Accounts: accounts, Options: depot.Options{Store: m, Artifacts: core,
 		Accounts: accounts, Authorizer: auth.NewAuthorizer(m, 0), Sealer: sealer}}
 	if adjust != nil {
