@@ -80,7 +80,7 @@ func orgDeletable(ctx context.Context, q meta.Queries, ns meta.Namespace, by Pri
 	}
 	if n := len(rels); n > 0 {
 		return errs.E(errs.Conflict,
-			"%s is a Habitat origin holding %d package releases: delete them, then the origin with DELETE /v1/depot/origins/%s",
+			"%s is a Habitat origin still holding packages (%d releases): delete them, then the origin with DELETE /v1/depot/origins/%s",
 			ns.Name, n, ns.Name)
 	}
 	return nil
