@@ -493,7 +493,16 @@ func TestAuthorizerDirectMembers(t *testing.T) {
 		if got, _ := w.authz.NamespaceRole(ctx, p, "acme"); got != wt.ns {
 			t.Errorf("%s: namespace role %v, want %v", role, got, wt.ns)
 		}
-		// Removing the person from the organisation ends the membership.
+		// Removing the person from the organisation ends the membership;
+		// the owner must hand the organisation over first.
+		if role == meta.MemberOwner {
+			if _, err := w.svc.RemoveOrgMember(ctx, w.org, u.Name); !errs.Is(err, errs.Invalid) {
+				t.Fatalf("%s: RemoveOrgMember = %v, want invalid", role, err)
+			}
+			if err := w.st.PutMember(ctx, &meta.Member{NamespaceID: w.org.ID, UserID: u.ID, Role: meta.MemberMaintainer}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := w.svc.RemoveOrgMember(ctx, w.org, u.Name); err != nil {
 			t.Fatalf("%s: RemoveOrgMember: %v", role, err)
 		}

@@ -13,7 +13,9 @@ import (
 // transaction: out of its teams and its direct membership, with their own
 // permissions on its repositories and their invitations to its teams. It returns the teams
 // they left. Errors: errs.NotFound for an unknown user or a robot;
-// errs.Invalid when they are the organisation's only admin.
+// errs.Invalid when they own the organisation as a Habitat origin (the
+// owner cannot leave it; the origin must be transferred first) or are its
+// only admin.
 func (s *Service) RemoveOrgMember(ctx context.Context, org meta.Namespace, name string) ([]meta.Team, error) {
 	var left []meta.Team
 	err := s.store.Tx(ctx, func(q meta.Queries) error {
@@ -24,6 +26,9 @@ func (s *Service) RemoveOrgMember(ctx context.Context, org meta.Namespace, name 
 		}
 		if u.Robot {
 			return errs.E(errs.NotFound, "user not found")
+		}
+		if err := notOwnerOf(ctx, q, org, u); err != nil {
+			return err
 		}
 		if err := soleAdmin(ctx, q, org, u); err != nil {
 			return err

@@ -123,19 +123,6 @@ func (s *Service) UpdateOrg(ctx context.Context, ns meta.Namespace) error {
 // seconds: none, a day, a week, two weeks, four weeks.
 var TagExpirationOptions = []int64{0, 86400, 604800, 1209600, 2419200}
 
-// DeleteOrg removes an organisation with its teams, robots, default
-// permissions and applications. Its repositories must be deleted first.
-// Errors: errs.NotFound; errs.Conflict while repositories remain.
-func (s *Service) DeleteOrg(ctx context.Context, ns meta.Namespace) error {
-	if ns.Kind != meta.KindOrg {
-		return errs.E(errs.NotFound, "organization not found")
-	}
-	if err := s.store.DeleteNamespace(ctx, ns.ID); err != nil {
-		return fmt.Errorf("delete organization %s: %w", ns.Name, err)
-	}
-	return nil
-}
-
 // Namespace returns the namespace named name, a user's or an
 // organisation's. Errors: errs.NotFound.
 func (s *Service) Namespace(ctx context.Context, name string) (meta.Namespace, error) {

@@ -1,6 +1,10 @@
 package auth
 
-import "context"
+import (
+	"context"
+
+	"wharf/internal/meta"
+)
 
 // GrantNamespace is the grant type that stands for a namespace's
 // administration. Only global grants cover it: a credential restricted to
@@ -20,5 +24,12 @@ func (a *Authorizer) Superuser(ctx context.Context, p Principal) (bool, error) {
 	if err != nil || !ok || u == nil {
 		return false, err
 	}
-	return u.Superuser && !u.Robot && (p.Caps == nil || p.Caps.Super), nil
+	return superuserAs(p, *u), nil
+}
+
+// superuserAs reports whether p may use superuser powers given u, its
+// user's record as stored now: see Authorizer.Superuser.
+func superuserAs(p Principal, u meta.User) bool {
+	return !p.Anonymous() && p.PermitsResource(GrantNamespace, "", Admin) && u.ID == p.UserID &&
+		u.Superuser && !u.Disabled && !u.Robot && (p.Caps == nil || p.Caps.Super)
 }

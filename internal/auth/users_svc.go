@@ -159,7 +159,9 @@ func (s *Service) UpdateAccount(ctx context.Context, name string, c AccountChang
 
 // DeleteAccount removes a person's account and their namespace, with its
 // robots, in one transaction. The namespace's repositories must be
-// deleted first. Errors: errs.NotFound for an unknown user or a robot;
+// deleted first. A person who owns Habitat origins cannot go: an origin
+// keeps exactly one owner (CheckAccountDelete). Errors: errs.NotFound for
+// an unknown user or a robot; errs.Invalid while they own origins;
 // errs.Conflict while the namespace owns repositories.
 func (s *Service) DeleteAccount(ctx context.Context, name string) error {
 	err := s.store.Tx(ctx, func(q meta.Queries) error {
@@ -167,8 +169,8 @@ func (s *Service) DeleteAccount(ctx context.Context, name string) error {
 		if err != nil {
 			return err
 		}
-		if u.Robot {
-			return errs.E(errs.NotFound, "user not found")
+		if err := accountDeletable(ctx, q, u); err != nil {
+			return err
 		}
 		if err := q.DeleteUser(ctx, u.ID); err != nil {
 			return err

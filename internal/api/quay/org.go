@@ -158,11 +158,17 @@ func decodeNullString(raw json.RawMessage, name string, s *string) error {
 
 // deleteOrg answers DELETE /organization/{orgname}: its repositories go
 // first, then the organisation with its teams, robots, default
-// permissions and applications.
+// permissions and applications. An organisation that is a Habitat origin
+// with an owner is deleted only by that owner or a superuser (403 for
+// other admins), and not while it holds Habitat packages (400); both are
+// checked before anything goes.
 func (h *Handler) deleteOrg(w http.ResponseWriter, r *http.Request, c *call) error {
 	ns, err := h.orgAdmin(r.Context(), c, c.vars["orgname"])
 	if err != nil {
 		return err
+	}
+	if err := h.opt.Accounts.CheckOrgDelete(r.Context(), ns, c.p); err != nil {
+		return asMessage(err)
 	}
 	// A repository created while the first pass runs makes the namespace
 	// busy; a second pass deletes it too.
@@ -170,7 +176,7 @@ func (h *Handler) deleteOrg(w http.ResponseWriter, r *http.Request, c *call) err
 		if err := h.opt.Artifacts.DeleteNamespaceRepos(r.Context(), ns.ID); err != nil {
 			return err
 		}
-		err = h.opt.Accounts.DeleteOrg(r.Context(), ns)
+		err = h.opt.Accounts.DeleteOrg(r.Context(), ns, c.p)
 		if !errs.Is(err, errs.Conflict) || attempt == 1 {
 			break
 		}

@@ -42,7 +42,8 @@ func (h *Handler) getOrgMember(w http.ResponseWriter, r *http.Request, c *call) 
 
 // removeOrgMember answers DELETE /organization/{orgname}/members/{membername}:
 // the person leaves every team and loses their own permissions on the
-// organisation's repositories.
+// organisation's repositories. The only admin and the owner of the
+// organisation as a Habitat origin cannot be removed (400).
 func (h *Handler) removeOrgMember(w http.ResponseWriter, r *http.Request, c *call) error {
 	ns, err := h.orgAdmin(r.Context(), c, c.vars["orgname"])
 	if err != nil {

@@ -181,7 +181,8 @@ func (h *Handler) superUpdateUser(w http.ResponseWriter, r *http.Request, c *cal
 
 // superDeleteUser answers DELETE /superuser/users/{username}: the
 // person's repositories go first, then their account and namespace.
-// Superusers cannot be deleted this way.
+// Superusers cannot be deleted this way, nor, with 400 naming the
+// origins, the owner of Habitat origins, checked before anything goes.
 func (h *Handler) superDeleteUser(w http.ResponseWriter, r *http.Request, c *call) error {
 	u, err := h.superTarget(r, c)
 	if err != nil {
@@ -189,6 +190,9 @@ func (h *Handler) superDeleteUser(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	if u.Superuser {
 		return requestError("Cannot delete a superuser")
+	}
+	if err := h.opt.Accounts.CheckAccountDelete(r.Context(), u.Name); err != nil {
+		return asMessage(err)
 	}
 	for attempt := 0; ; attempt++ {
 		if err := h.opt.Artifacts.DeleteNamespaceRepos(r.Context(), u.NamespaceID); err != nil {
