@@ -30,9 +30,12 @@ func (s *Service) KeptTokens(ctx context.Context, userID int64, name string) ([]
 
 // RenewKeptToken creates a kept token named name for a person and deletes
 // their other kept tokens of that name, in one transaction, and returns
-// the new token's secret with its record. Errors: errs.NotFound for an
-// unknown user or a robot; errs.Invalid for a bad name; errs.Unavailable
-// when the Service has no Sealer.
+// the new token's secret with its record. The transaction holds the
+// user's lock, so renewals of one user run one after the other: each
+// replaces the token of the one before, and the last leaves the only
+// token. Errors: errs.NotFound for an unknown user or a robot;
+// errs.Invalid for a bad name; errs.Unavailable when the Service has no
+// Sealer.
 func (s *Service) RenewKeptToken(ctx context.Context, userID int64, name string) (string, meta.Token, error) {
 	if err := checkTokenName(name); err != nil {
 		return "", meta.Token{}, err
@@ -43,7 +46,7 @@ func (s *Service) RenewKeptToken(ctx context.Context, userID int64, name string)
 	}
 	var t meta.Token
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
-		u, err := q.GetUserByID(ctx, userID)
+		u, err := q.LockUser(ctx, userID)
 		if err != nil {
 			return err
 		}
@@ -56,7 +59,8 @@ func (s *Service) RenewKeptToken(ctx context.Context, userID int64, name string)
 		}
 		for _, old := range ts {
 			if kept(old, name) {
-				if err := q.DeleteToken(ctx, old.ID); err != nil {
+				// A token revoked meanwhile is gone as wanted.
+				if err := q.DeleteToken(ctx, old.ID); err != nil && !errs.Is(err, errs.NotFound) {
 					return err
 				}
 			}

@@ -113,6 +113,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, p auth.Principal, origin
 		return err
 	}
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		if err := lockOrigin(ctx, q, ns, p, NoRole); err != nil {
+			return err
+		}
 		inv, err := s.invitation(ctx, q, ns, id)
 		if err != nil {
 			return err

@@ -98,6 +98,31 @@ func isOwner(ctx context.Context, q meta.Queries, ns meta.Namespace, userID int6
 	return m.Role == meta.MemberOwner, nil
 }
 
+// lockOrigin locks an origin for the rest of the transaction q, so that
+// the transactions that change its members or their roles run one after
+// the other, and checks that p still holds at least role want in it, as
+// far as the members decide: an operator's override (see RoleIn) does not
+// depend on them and a credential's caps do not change. Callers have
+// checked p's role before with Service.need; this is the check again,
+// against what the transactions before committed. Errors: errs.NotFound
+// for an origin deleted meanwhile; errs.Denied.
+func lockOrigin(ctx context.Context, q meta.Queries, ns meta.Namespace, p auth.Principal, want Role) error {
+	if _, err := q.LockNamespace(ctx, ns.ID); err != nil {
+		return err
+	}
+	if p.Superuser || want <= NoRole {
+		return nil
+	}
+	r, err := roleOf(ctx, q, ns, p.UserID)
+	if err != nil {
+		return err
+	}
+	if r < want {
+		return errs.E(errs.Denied, "the %s role in origin %s is required", want, ns.Name)
+	}
+	return nil
+}
+
 // Members returns the names of an origin's members, sorted. Errors:
 // errs.NotFound; errs.Unauthenticated; errs.Denied below read-only
 // member.
@@ -163,6 +188,9 @@ func (s *Service) SetMemberRole(ctx context.Context, p auth.Principal, origin, u
 		return errs.E(errs.Denied, "Changing your own role is not allowed")
 	}
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		if err := lockOrigin(ctx, q, ns, p, Administrator); err != nil {
+			return err
+		}
 		owner, err := isOwner(ctx, q, ns, u.ID)
 		if err != nil {
 			return err
@@ -229,6 +257,11 @@ func (s *Service) TransferOwnership(ctx context.Context, p auth.Principal, origi
 		return err
 	}
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		// The caller is still the owner: of two transfers at once, the
+		// second finds the origin transferred.
+		if err := lockOrigin(ctx, q, ns, p, Owner); err != nil {
+			return err
+		}
 		r, err := roleOf(ctx, q, ns, u.ID)
 		if err != nil {
 			return err

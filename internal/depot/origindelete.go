@@ -44,6 +44,9 @@ func (s *Service) DeleteOrigin(ctx context.Context, p auth.Principal, name strin
 		}
 	}
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		if err := lockOrigin(ctx, q, ns, p, Owner); err != nil {
+			return err
+		}
 		if err := deletable(ctx, q, ns); err != nil {
 			return err
 		}

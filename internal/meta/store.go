@@ -61,6 +61,12 @@ type Namespaces interface {
 	GetNamespace(ctx context.Context, name string) (Namespace, error)
 	// GetNamespaceByID returns the namespace with id.
 	GetNamespaceByID(ctx context.Context, id int64) (Namespace, error)
+	// LockNamespace is GetNamespaceByID that, inside a transaction, also
+	// holds the namespace until the transaction ends against other
+	// transactions that lock it: transactions that lock one namespace run
+	// one after the other, and each sees what those before it committed.
+	// Outside a transaction it is GetNamespaceByID.
+	LockNamespace(ctx context.Context, id int64) (Namespace, error)
 	// UpdateNamespace stores n's Public and organisation settings. Errors:
 	// errs.NotFound.
 	UpdateNamespace(ctx context.Context, n Namespace) error
@@ -81,6 +87,12 @@ type Users interface {
 	GetUser(ctx context.Context, name string) (User, error)
 	// GetUserByID returns the user with id.
 	GetUserByID(ctx context.Context, id int64) (User, error)
+	// LockUser is GetUserByID that, inside a transaction, also holds the
+	// user until the transaction ends against other transactions that lock
+	// it: transactions that lock one user run one after the other, and each
+	// sees what those before it committed. Outside a transaction it is
+	// GetUserByID.
+	LockUser(ctx context.Context, id int64) (User, error)
 	// UpdateUser stores every field of u but ID, NamespaceID, Robot and
 	// Created.
 	UpdateUser(ctx context.Context, u User) error

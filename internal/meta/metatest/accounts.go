@@ -1,6 +1,8 @@
 package metatest
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +44,42 @@ func namespaceTests() []test {
 		{"Invalid", func(t *testing.T, f *fixture) {
 			wantKind(t, "empty name", f.s.CreateNamespace(f.ctx, &meta.Namespace{Kind: meta.KindUser}), errs.Invalid)
 			wantKind(t, "bad kind", f.s.CreateNamespace(f.ctx, &meta.Namespace{Name: "x", Kind: "team"}), errs.Invalid)
+		}},
+		{"Lock", func(t *testing.T, f *fixture) {
+			n := meta.Namespace{Name: "acme", Kind: meta.KindOrg}
+			f.ok(f.s.CreateNamespace(f.ctx, &n))
+			got, err := f.s.LockNamespace(f.ctx, n.ID)
+			f.ok(err)
+			wantEqual(t, "LockNamespace outside a transaction", got, n)
+			_, err = f.s.LockNamespace(f.ctx, n.ID+1000)
+			wantKind(t, "LockNamespace(missing)", err, errs.NotFound)
+
+			// Each transaction adds one to what it reads: only if they
+			// run one after the other, each seeing the one before, does
+			// no increment get lost.
+			const k = 12
+			var wg sync.WaitGroup
+			for i := range k {
+				wg.Go(func() {
+					err := f.s.Tx(f.ctx, func(q meta.Queries) error {
+						ln, err := q.LockNamespace(f.ctx, n.ID)
+						if err != nil {
+							return err
+						}
+						ln.TagExpirationSecs++
+						return q.UpdateNamespace(f.ctx, ln)
+					})
+					if err != nil {
+						t.Errorf("transaction %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			got, err = f.s.GetNamespaceByID(f.ctx, n.ID)
+			f.ok(err)
+			if want := n.TagExpirationSecs + k; got.TagExpirationSecs != want {
+				t.Errorf("TagExpirationSecs = %d after %d locked increments, want %d", got.TagExpirationSecs, k, want)
+			}
 		}},
 	}
 }
@@ -109,6 +147,49 @@ func userTests() []test {
 			f.ok(err)
 			if got.Name != "lee" {
 				t.Errorf("failed update changed name to %q", got.Name)
+			}
+		}},
+		{"Lock", func(t *testing.T, f *fixture) {
+			u := f.user("max")
+			got, err := f.s.LockUser(f.ctx, u.ID)
+			f.ok(err)
+			wantEqual(t, "LockUser outside a transaction", got, u)
+			_, err = f.s.LockUser(f.ctx, u.ID+1000)
+			wantKind(t, "LockUser(missing)", err, errs.NotFound)
+
+			// Each transaction names a new token after the number of
+			// tokens it finds: only if they run one after the other are
+			// the names all different.
+			const k = 12
+			var wg sync.WaitGroup
+			for i := range k {
+				wg.Go(func() {
+					err := f.s.Tx(f.ctx, func(q meta.Queries) error {
+						lu, err := q.LockUser(f.ctx, u.ID)
+						if err != nil {
+							return err
+						}
+						ts, err := q.ListTokens(f.ctx, lu.ID)
+						if err != nil {
+							return err
+						}
+						tok := meta.Token{UserID: lu.ID, Name: fmt.Sprintf("t%02d", len(ts)), Hash: fmt.Sprintf("hash-%d", i)}
+						return q.CreateToken(f.ctx, &tok)
+					})
+					if err != nil {
+						t.Errorf("transaction %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			ts, err := f.s.ListTokens(f.ctx, u.ID)
+			f.ok(err)
+			names := map[string]bool{}
+			for _, tok := range ts {
+				names[tok.Name] = true
+			}
+			if len(ts) != k || len(names) != k {
+				t.Errorf("%d tokens with %d different names after %d locked transactions, want %d of each", len(ts), len(names), k, k)
 			}
 		}},
 	}

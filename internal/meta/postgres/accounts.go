@@ -75,6 +75,12 @@ func (q *queries) GetUserByID(ctx context.Context, id int64) (meta.User, error) 
 	return u, wrap("get user", missing(err, "user not found"))
 }
 
+// LockUser implements meta.Users with a row lock (FOR UPDATE).
+func (q *queries) LockUser(ctx context.Context, id int64) (meta.User, error) {
+	u, err := scanUser(q.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1 FOR UPDATE`, id))
+	return u, wrap("lock user", missing(err, "user not found"))
+}
+
 // UpdateUser implements meta.Users. Errors: errs.NotFound for a missing
 // user, errs.Exists when the new name is taken.
 func (q *queries) UpdateUser(ctx context.Context, u meta.User) error {

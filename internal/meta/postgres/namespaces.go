@@ -71,6 +71,12 @@ func (q *queries) GetNamespaceByID(ctx context.Context, id int64) (meta.Namespac
 	return n, wrap("get namespace", missing(err, "namespace not found"))
 }
 
+// LockNamespace implements meta.Namespaces with a row lock (FOR UPDATE).
+func (q *queries) LockNamespace(ctx context.Context, id int64) (meta.Namespace, error) {
+	n, err := scanNamespace(q.db.QueryRow(ctx, `SELECT `+namespaceCols+` FROM namespaces WHERE id = $1 FOR UPDATE`, id))
+	return n, wrap("lock namespace", missing(err, "namespace not found"))
+}
+
 // UpdateNamespace implements meta.Namespaces. Errors beyond the
 // interface's: errs.Invalid for a negative tag expiration.
 func (q *queries) UpdateNamespace(ctx context.Context, n meta.Namespace) error {

@@ -67,6 +67,12 @@ func (q *queries) GetUserByID(ctx context.Context, id int64) (meta.User, error) 
 	return u, wrap("get user", missing(err, "user not found"))
 }
 
+// LockUser implements meta.Users. A transaction holds the database's
+// write lock from its start (it begins IMMEDIATE), which is lock enough.
+func (q *queries) LockUser(ctx context.Context, id int64) (meta.User, error) {
+	return q.GetUserByID(ctx, id)
+}
+
 // UpdateUser implements meta.Users. Errors: errs.NotFound for a missing
 // user, errs.Exists when the new name is taken.
 func (q *queries) UpdateUser(ctx context.Context, u meta.User) error {

@@ -70,6 +70,13 @@ func (q *queries) GetNamespaceByID(ctx context.Context, id int64) (meta.Namespac
 	return n, wrap("get namespace", missing(err, "namespace not found"))
 }
 
+// LockNamespace implements meta.Namespaces. A transaction holds the
+// database's write lock from its start (it begins IMMEDIATE), which is
+// lock enough.
+func (q *queries) LockNamespace(ctx context.Context, id int64) (meta.Namespace, error) {
+	return q.GetNamespaceByID(ctx, id)
+}
+
 // UpdateNamespace implements meta.Namespaces. Errors beyond the
 // interface's: errs.Invalid for a negative tag expiration.
 func (q *queries) UpdateNamespace(ctx context.Context, n meta.Namespace) error {
