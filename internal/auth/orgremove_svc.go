@@ -20,6 +20,11 @@ func (s *Service) RemoveOrgMember(ctx context.Context, org meta.Namespace, name 
 	var left []meta.Team
 	err := s.store.Tx(ctx, func(q meta.Queries) error {
 		left = nil
+		// Held until the end, so that the owner check below sees a
+		// transfer of the origin that commits meanwhile.
+		if _, err := q.LockNamespace(ctx, org.ID); err != nil {
+			return err
+		}
 		u, err := q.GetUser(ctx, name)
 		if err != nil {
 			return err

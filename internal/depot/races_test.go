@@ -181,3 +181,30 @@ func TestConcurrentTransferAndRoleChange(t *testing.T) {
 		}
 	})
 }
+
+// Removing a member at the time the origin is transferred to them leaves
+// the origin one owner: either the removal runs first and the transfer
+// finds no such member, or the transfer does and the removal refuses to
+// take the owner away.
+func TestConcurrentTransferAndRemoval(t *testing.T) {
+	forBackends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		owner := e.as(t, "owner")
+		for round := range rounds {
+			name := fmt.Sprintf("remove%d", round)
+			ns := raceOrigin(t, e, name)
+			var transferErr, removeErr error
+			var wg sync.WaitGroup
+			wg.Go(func() { transferErr = e.svc.TransferOwnership(ctx, owner, name, "mem") })
+			wg.Go(func() { removeErr = e.svc.RemoveMember(ctx, owner, name, "mem") })
+			wg.Wait()
+			if (transferErr == nil) == (removeErr == nil) {
+				t.Errorf("round %d: transfer %v, removal %v: want exactly one to succeed", round, transferErr, removeErr)
+			}
+			direct, _ := owners(t, e, ns)
+			if len(direct) != 1 {
+				t.Errorf("round %d: owners %q after transfer (%v) and removal (%v)", round, direct, transferErr, removeErr)
+			}
+		}
+	})
+}
