@@ -36,10 +36,10 @@ func (s *Service) EncryptionKey(ctx context.Context, p auth.Principal, origin st
 }
 
 // makeBoxKey makes an origin's first encryption key pair and returns its
-// public key, or the one another request made first. Requests in this
-// process wait for each other; the transaction reads again before it
-// writes, and a request of another process that made a key of the same
-// revision first is read back.
+// public key, or the one another request made first: the transaction
+// holds the origin (LockNamespace) and reads again before it writes, so
+// requests of every process sharing the store end with one pair. Those of
+// this process also wait for each other before generating a pair.
 func (s *Service) makeBoxKey(ctx context.Context, ns meta.Namespace, ownerID int64) (meta.OriginKey, error) {
 	s.boxMu.Lock()
 	defer s.boxMu.Unlock()
@@ -53,6 +53,11 @@ func (s *Service) makeBoxKey(ctx context.Context, ns meta.Namespace, ownerID int
 	}
 	var out meta.OriginKey
 	err = s.store.Tx(ctx, func(q meta.Queries) error {
+		// Held until the end: a process making the key at the same time
+		// waits, then finds it.
+		if _, err := q.LockNamespace(ctx, ns.ID); err != nil {
+			return err
+		}
 		have, err := q.LatestOriginKey(ctx, ns.ID, meta.KeyBoxPublic)
 		if err == nil || !errs.Is(err, errs.NotFound) {
 			out = have
