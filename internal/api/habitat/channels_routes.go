@@ -10,12 +10,6 @@ import (
 	"wharf/internal/errs"
 )
 
-// The channels every origin has.
-const (
-	channelStable   = "stable"
-	channelUnstable = "unstable"
-)
-
 // sandboxPrefix starts the names of build-group channels, which lists
 // leave out unless asked for.
 const sandboxPrefix = "bldr-"
@@ -186,7 +180,7 @@ func (h *Handler) promote(w http.ResponseWriter, r *http.Request, p auth.Princip
 // "unstable": a 403 before any other check. A release not in the channel
 // is a 400.
 func (h *Handler) demote(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if r.PathValue("channel") == channelUnstable {
+	if r.PathValue("channel") == depot.Unstable {
 		return fail(http.StatusForbidden, "")
 	}
 	req, err := promotion(r)
