@@ -38,11 +38,8 @@ func (s *Service) EncryptionKey(ctx context.Context, p auth.Principal, origin st
 // makeBoxKey makes an origin's first encryption key pair and returns its
 // public key, or the one another request made first: the transaction
 // holds the origin (LockNamespace) and reads again before it writes, so
-// requests of every process sharing the store end with one pair. Those of
-// this process also wait for each other before generating a pair.
+// requests of every process sharing the store end with one pair.
 func (s *Service) makeBoxKey(ctx context.Context, ns meta.Namespace, ownerID int64) (meta.OriginKey, error) {
-	s.boxMu.Lock()
-	defer s.boxMu.Unlock()
 	pub, sec, err := hab.GenerateBoxPair(ns.Name, s.now(), rand.Reader)
 	if err != nil {
 		return meta.OriginKey{}, err
@@ -59,7 +56,7 @@ func (s *Service) makeBoxKey(ctx context.Context, ns meta.Namespace, ownerID int
 			return err
 		}
 		have, err := q.LatestOriginKey(ctx, ns.ID, meta.KeyBoxPublic)
-		if err == nil || !errs.Is(err, errs.NotFound) {
+		if !errs.Is(err, errs.NotFound) {
 			out = have
 			return err
 		}

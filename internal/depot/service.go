@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"wharf/internal/artifact"
@@ -50,8 +49,6 @@ type Service struct {
 	verify  bool
 	maxSize int64
 	now     func() time.Time
-	// boxMu serialises making origin encryption keys (see EncryptionKey).
-	boxMu sync.Mutex
 }
 
 // New returns a Service.
