@@ -282,8 +282,8 @@ func (s *Service) originReadable(ctx context.Context, p auth.Principal, origin s
 	if err != nil {
 		return false, err
 	}
-	vis, err := defaultVisibility(ctx, s.store, ns.ID)
-	if err != nil || vis == meta.VisibilityPublic {
+	o, err := settingsOf(ctx, s.store, ns)
+	if err != nil || o.DefaultVisibility == meta.VisibilityPublic {
 		return err == nil, err
 	}
 	return s.seesAll(ctx, p, ns)

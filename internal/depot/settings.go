@@ -67,21 +67,6 @@ func (s *Service) PackageSettings(ctx context.Context, p auth.Principal, origin,
 	return s.packageSettings(ctx, ns, r)
 }
 
-// originVisibility returns the visibility an origin gives new packages:
-// its default, public when it has no settings.
-func (s *Service) originVisibility(ctx context.Context, ns meta.Namespace) (string, error) {
-	o, err := s.store.GetOrigin(ctx, ns.ID)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		return meta.VisibilityPublic, nil
-	case err != nil:
-		return "", fmt.Errorf("origin settings: %w", err)
-	case o.DefaultVisibility == "":
-		return meta.VisibilityPublic, nil
-	}
-	return o.DefaultVisibility, nil
-}
-
 // CreatePackageSettings creates the settings of a package name, with the
 // origin's default visibility, and its repository when it has none.
 // Errors: errs.Invalid for a bad package name; errs.Exists when the
@@ -98,7 +83,7 @@ func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, o
 	if err := s.sameCase(ctx, ns, name); err != nil {
 		return meta.PackageSettings{}, err
 	}
-	vis, err := s.originVisibility(ctx, ns)
+	o, err := settingsOf(ctx, s.store, ns)
 	if err != nil {
 		return meta.PackageSettings{}, err
 	}
@@ -106,7 +91,7 @@ func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, o
 	if err != nil {
 		return meta.PackageSettings{}, fmt.Errorf("package repository: %w", err)
 	}
-	ps := meta.PackageSettings{RepoID: r.ID, NamespaceID: ns.ID, Origin: ns.Name, Visibility: vis, OwnerID: p.UserID}
+	ps := meta.PackageSettings{RepoID: r.ID, NamespaceID: ns.ID, Origin: ns.Name, Visibility: o.DefaultVisibility, OwnerID: p.UserID}
 	_, ps.Name, _ = strings.Cut(r.Name, "/")
 	if err := s.store.CreatePackageSettings(ctx, &ps); err != nil {
 		if errs.Is(err, errs.Exists) {

@@ -292,29 +292,17 @@ func ensureSettings(ctx context.Context, q meta.Queries, ns meta.Namespace, repo
 	if !errs.Is(err, errs.NotFound) {
 		return ps, err
 	}
-	vis, err := defaultVisibility(ctx, q, ns.ID)
+	o, err := settingsOf(ctx, q, ns)
 	if err != nil {
 		return ps, err
 	}
-	ps = meta.PackageSettings{RepoID: repo.ID, NamespaceID: ns.ID, Origin: ns.Name, Name: name, Visibility: vis, OwnerID: owner}
+	ps = meta.PackageSettings{RepoID: repo.ID, NamespaceID: ns.ID, Origin: ns.Name, Name: name, Visibility: o.DefaultVisibility, OwnerID: owner}
 	err = q.CreatePackageSettings(ctx, &ps)
 	if errs.Is(err, errs.Exists) {
 		// A concurrent first upload of the name made them.
 		return q.GetPackageSettings(ctx, repo.ID)
 	}
 	return ps, err
-}
-
-// defaultVisibility is the visibility an origin gives new packages.
-func defaultVisibility(ctx context.Context, q meta.Queries, namespaceID int64) (string, error) {
-	o, err := q.GetOrigin(ctx, namespaceID)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		return meta.VisibilityPublic, nil
-	case err != nil:
-		return "", err
-	}
-	return o.DefaultVisibility, nil
 }
 
 // ensureChannel returns an origin's channel, creating it when missing.
