@@ -173,6 +173,11 @@ func ownerOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.User,
 	if err != nil {
 		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
 	}
+	return ownerAmong(ctx, q, ns, ms)
+}
+
+// ownerAmong is ownerOf for the members ms of ns, already read.
+func ownerAmong(ctx context.Context, q meta.Queries, ns meta.Namespace, ms []meta.Member) (meta.User, error) {
 	for _, m := range ms {
 		if m.Role == meta.MemberOwner {
 			return meta.User{ID: m.UserID, Name: m.UserName}, nil

@@ -2,6 +2,7 @@ package depot
 
 import (
 	"context"
+	"fmt"
 
 	"wharf/internal/auth"
 	"wharf/internal/errs"
@@ -66,37 +67,59 @@ func (s *Service) RoleIn(ctx context.Context, p auth.Principal, ns meta.Namespac
 	var role, ceiling Role
 	switch granted {
 	case auth.AdminRole:
+		if p.Superuser && p.Caps == nil && !p.Restricted {
+			// An operator owns every origin, whoever its members are.
+			return Owner, nil
+		}
 		role, ceiling = Administrator, Owner
 	case auth.CreatorRole:
 		role, ceiling = Member, Maintainer
 	default:
 		role, ceiling = ReadOnlyMember, ReadOnlyMember
 	}
-	m, err := s.store.GetMember(ctx, ns.ID, p.UserID)
-	switch {
-	case err == nil:
-		if direct, perr := ParseRole(m.Role); perr == nil {
-			role = max(role, direct)
-		}
-	case !errs.Is(err, errs.NotFound):
+	direct, err := s.directRole(ctx, p, ns, granted == auth.AdminRole)
+	if err != nil {
 		return NoRole, err
 	}
-	if granted == auth.AdminRole && role < Owner {
-		// An organisation made before organisations were origins has no
-		// owner membership: the one its origin shows as owner (ownerOf:
-		// then the first person of its owners team) owns it.
-		owner, err := ownerOf(ctx, s.store, ns)
+	return min(max(role, direct), ceiling, capsCeiling(p.Caps)), nil
+}
+
+// directRole returns the role of p's direct membership of ns, NoRole when
+// it has none. For an administrator (admin) it is the owner's role too
+// when the origin shows p as its owner: an organisation made before
+// organisations were origins has no owner membership, and the first
+// person of its owners team owns it (see ownerOf).
+func (s *Service) directRole(ctx context.Context, p auth.Principal, ns meta.Namespace, admin bool) (Role, error) {
+	if !admin {
+		m, err := s.store.GetMember(ctx, ns.ID, p.UserID)
+		if errs.Is(err, errs.NotFound) {
+			return NoRole, nil
+		}
 		if err != nil {
 			return NoRole, err
 		}
-		if owner.ID == p.UserID {
-			role = Owner
+		r, _ := ParseRole(m.Role)
+		return r, nil
+	}
+	// One read gives both the caller's membership and the owner's.
+	ms, err := s.store.ListMembers(ctx, ns.ID)
+	if err != nil {
+		return NoRole, fmt.Errorf("role in origin %s: %w", ns.Name, err)
+	}
+	owner, err := ownerAmong(ctx, s.store, ns, ms)
+	if err != nil {
+		return NoRole, err
+	}
+	if owner.ID == p.UserID {
+		return Owner, nil
+	}
+	for _, m := range ms {
+		if m.UserID == p.UserID {
+			r, _ := ParseRole(m.Role)
+			return r, nil
 		}
 	}
-	if p.Superuser && granted == auth.AdminRole && p.Caps == nil && !p.Restricted {
-		role = Owner
-	}
-	return min(role, ceiling, capsCeiling(p.Caps)), nil
+	return NoRole, nil
 }
 
 // capsCeiling is the highest origin role an OAuth token's scopes allow:
