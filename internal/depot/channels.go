@@ -246,20 +246,27 @@ func (s *Service) RDeps(ctx context.Context, p auth.Principal, origin, name, tar
 }
 
 // listedNames returns the names of an origin's packages of which p sees a
-// release for target, or none when the origin's packages are not listed
-// for p (see originReadable).
+// release for target: none when the origin does not exist, or when its
+// default visibility is not public and p is not a member.
 func (s *Service) listedNames(ctx context.Context, p auth.Principal, origin, target string) (map[string]bool, error) {
-	ok, err := s.originReadable(ctx, p, origin)
-	if err != nil || !ok {
-		return nil, err
-	}
 	ns, err := s.Origin(ctx, origin)
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	vis, err := s.visibilities(ctx, p, ns)
+	all, err := s.seesAll(ctx, p, ns)
 	if err != nil {
 		return nil, err
+	}
+	var vis []string // a member sees every release
+	if !all {
+		o, err := settingsOf(ctx, s.store, ns)
+		if err != nil || o.DefaultVisibility != meta.VisibilityPublic {
+			return nil, err
+		}
+		vis = []string{meta.VisibilityPublic}
 	}
 	rows, _, err := s.store.ListNames(ctx, meta.ReleaseFilter{NamespaceID: ns.ID, Target: target, Visibilities: vis}, 0, 0)
 	if err != nil {
@@ -270,23 +277,6 @@ func (s *Service) listedNames(ctx context.Context, p auth.Principal, origin, tar
 		names[r.Name] = true
 	}
 	return names, nil
-}
-
-// originReadable reports whether an origin's packages are listed for p:
-// its default visibility is public or p is a member.
-func (s *Service) originReadable(ctx context.Context, p auth.Principal, origin string) (bool, error) {
-	ns, err := s.Origin(ctx, origin)
-	if errs.Is(err, errs.NotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	o, err := settingsOf(ctx, s.store, ns)
-	if err != nil || o.DefaultVisibility == meta.VisibilityPublic {
-		return err == nil, err
-	}
-	return s.seesAll(ctx, p, ns)
 }
 
 // Events lists promotions and demotions newest first: of public
