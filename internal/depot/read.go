@@ -143,15 +143,6 @@ func (s *Service) release(ctx context.Context, p auth.Principal, id hab.Ident, t
 	return ns, rel, nil
 }
 
-// inChannel reports whether a release is in the named channel.
-func (s *Service) inChannel(ctx context.Context, versionID int64, channel string) (bool, error) {
-	chans, err := s.store.ListVersionChannels(ctx, []int64{versionID})
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(chans[versionID], func(m meta.ChannelMembership) bool { return m.Channel == channel }), nil
-}
-
 // Package returns a release by full ident and target ("" any target),
 // when p may see it; with channel set, only when the release is in it.
 // Errors: errs.NotFound.
@@ -160,16 +151,14 @@ func (s *Service) Package(ctx context.Context, p auth.Principal, id hab.Ident, t
 	if err != nil {
 		return Package{}, err
 	}
-	if channel != "" {
-		ok, err := s.inChannel(ctx, rel.VersionID, channel)
-		if err != nil {
-			return Package{}, err
-		}
-		if !ok {
-			return Package{}, errs.E(errs.NotFound, "package not in channel %s", channel)
-		}
+	pkg, err := s.fill(ctx, rel)
+	if err != nil {
+		return Package{}, err
 	}
-	return s.fill(ctx, rel)
+	if channel != "" && !slices.Contains(pkg.Channels, channel) {
+		return Package{}, errs.E(errs.NotFound, "package not in channel %s", channel)
+	}
+	return pkg, nil
 }
 
 // channelFilter sets f.ChannelID for a channel name of ns; a missing
