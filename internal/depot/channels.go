@@ -44,11 +44,8 @@ func validChannelName(name string) error {
 // a name validChannelName refuses; errs.NotFound for the origin;
 // errs.Unauthenticated; errs.Denied below maintainer.
 func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, name string) (meta.Channel, error) {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return meta.Channel{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return meta.Channel{}, err
 	}
 	if err := validChannelName(name); err != nil {
@@ -65,11 +62,8 @@ func (s *Service) CreateChannel(ctx context.Context, p auth.Principal, origin, n
 // releases in it stay. Errors: errs.Conflict for those; errs.Denied below
 // maintainer; errs.NotFound; errs.Unauthenticated.
 func (s *Service) DeleteChannel(ctx context.Context, p auth.Principal, origin, name string) error {
-	ns, err := s.Origin(ctx, origin)
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
 	if name == Stable || name == Unstable {
@@ -90,16 +84,20 @@ func (s *Service) event(ctx context.Context, q meta.Queries, op, channel, trigge
 	return q.AddDepotEvent(ctx, &e)
 }
 
+// channelAs returns the named origin and its channel when p is a
+// maintainer there. Errors: errs.NotFound for either, then as need.
+func (s *Service) channelAs(ctx context.Context, p auth.Principal, origin, channel string) (meta.Namespace, meta.Channel, error) {
+	ns, err := s.originAs(ctx, p, origin, Maintainer)
+	if err != nil {
+		return ns, meta.Channel{}, err
+	}
+	ch, err := s.store.GetChannel(ctx, ns.ID, channel)
+	return ns, ch, err
+}
+
 // promotion resolves what a single promotion or demotion names.
 func (s *Service) promotion(ctx context.Context, p auth.Principal, req PromoteRequest) (meta.Channel, meta.Release, error) {
-	ns, err := s.Origin(ctx, req.Ident.Origin)
-	if err != nil {
-		return meta.Channel{}, meta.Release{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
-		return meta.Channel{}, meta.Release{}, err
-	}
-	ch, err := s.store.GetChannel(ctx, ns.ID, req.Channel)
+	ns, ch, err := s.channelAs(ctx, p, req.Ident.Origin, req.Channel)
 	if err != nil {
 		return meta.Channel{}, meta.Release{}, err
 	}
@@ -152,20 +150,6 @@ func (s *Service) Demote(ctx context.Context, p auth.Principal, req PromoteReque
 	})
 }
 
-// bulk resolves the origin of a bulk promotion or demotion and checks the
-// caller.
-func (s *Service) bulk(ctx context.Context, p auth.Principal, origin, src string) (meta.Namespace, meta.Channel, error) {
-	ns, err := s.Origin(ctx, origin)
-	if err != nil {
-		return ns, meta.Channel{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
-		return ns, meta.Channel{}, err
-	}
-	ch, err := s.store.GetChannel(ctx, ns.ID, src)
-	return ns, ch, err
-}
-
 // BulkPromote adds every release in channel src, all targets and
 // visibilities, to dst, creating dst when missing, in one transaction of
 // two statements however many releases there are; each release added is
@@ -179,7 +163,7 @@ func (s *Service) BulkPromote(ctx context.Context, p auth.Principal, origin, src
 	if err := validChannelName(dst); err != nil {
 		return err
 	}
-	ns, from, err := s.bulk(ctx, p, origin, src)
+	ns, from, err := s.channelAs(ctx, p, origin, src)
 	if err != nil {
 		return err
 	}
@@ -202,7 +186,7 @@ func (s *Service) BulkDemote(ctx context.Context, p auth.Principal, origin, src,
 	if dst == "" || src == Unstable || dst == Unstable || src == dst {
 		return errs.E(errs.Invalid, "cannot demote the packages of %s from %q", src, dst)
 	}
-	ns, from, err := s.bulk(ctx, p, origin, src)
+	ns, from, err := s.channelAs(ctx, p, origin, src)
 	if err != nil {
 		return err
 	}

@@ -396,11 +396,8 @@ func (s *Service) SetVisibility(ctx context.Context, p auth.Principal, id hab.Id
 	if visibility != meta.VisibilityPublic && visibility != meta.VisibilityPrivate {
 		return errs.E(errs.Invalid, "Invalid visibility '%s'", visibility)
 	}
-	ns, err := s.Origin(ctx, id.Origin)
+	ns, err := s.originAs(ctx, p, id.Origin, Maintainer)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Maintainer); err != nil {
 		return err
 	}
 	// The events about the releases follow, so they show no more.
@@ -420,11 +417,8 @@ func (s *Service) DeletePackage(ctx context.Context, p auth.Principal, id hab.Id
 	if p.Anonymous() {
 		return errs.E(errs.Unauthenticated, "authentication required")
 	}
-	ns, err := s.Origin(ctx, id.Origin)
+	ns, err := s.originAs(ctx, p, id.Origin, Member)
 	if err != nil {
-		return err
-	}
-	if _, err := s.need(ctx, p, ns, Member); err != nil {
 		return err
 	}
 	rel, err := s.store.GetRelease(ctx, ns.ID, id.Name, id.Version, id.Release, target)

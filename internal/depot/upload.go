@@ -78,11 +78,8 @@ func (s *Service) Upload(ctx context.Context, p auth.Principal, req UploadReques
 	if p.Anonymous() {
 		return meta.Release{}, errs.E(errs.Unauthenticated, "authentication required")
 	}
-	ns, err := s.Origin(ctx, id.Origin)
+	ns, err := s.originAs(ctx, p, id.Origin, Member)
 	if err != nil {
-		return meta.Release{}, err
-	}
-	if _, err := s.need(ctx, p, ns, Member); err != nil {
 		return meta.Release{}, err
 	}
 	target := req.Target
