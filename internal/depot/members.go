@@ -51,7 +51,8 @@ func memberIDs(ctx context.Context, q meta.Queries, ns meta.Namespace) (map[int6
 
 // roleOf returns a user's role in an origin, the higher of their direct
 // membership's and what their teams give; NoRole when they are not a
-// member. Unlike RoleIn it is about the user, not about a credential.
+// member. Only a direct membership gives Owner. Unlike RoleIn it is about
+// the user, not about a credential.
 func roleOf(ctx context.Context, q meta.Queries, ns meta.Namespace, userID int64) (Role, error) {
 	role := NoRole
 	m, err := q.GetMember(ctx, ns.ID, userID)
@@ -191,18 +192,13 @@ func (s *Service) SetMemberRole(ctx context.Context, p auth.Principal, origin, u
 		if err := lockOrigin(ctx, q, ns, p, Administrator); err != nil {
 			return err
 		}
-		owner, err := isOwner(ctx, q, ns, u.ID)
-		if err != nil {
-			return err
-		}
-		if owner {
-			return errs.E(errs.Denied, "Changing the role of the owner is not allowed")
-		}
 		cur, err := roleOf(ctx, q, ns, u.ID)
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if cur == NoRole {
+		case cur == Owner:
+			return errs.E(errs.Denied, "Changing the role of the owner is not allowed")
+		case cur == NoRole:
 			return errs.E(errs.NotFound, "User '%s' is not a member of origin '%s'", user, ns.Name)
 		}
 		return q.PutMember(ctx, &meta.Member{NamespaceID: ns.ID, UserID: u.ID, Role: r.String()})
@@ -322,18 +318,13 @@ func (s *Service) Depart(ctx context.Context, p auth.Principal, origin string) e
 	if err != nil {
 		return err
 	}
-	owner, err := isOwner(ctx, s.store, ns, p.UserID)
-	if err != nil {
-		return err
-	}
-	if owner {
-		return errs.E(errs.Denied, "Departing the owner from the origin is not allowed")
-	}
 	r, err := roleOf(ctx, s.store, ns, p.UserID)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	if r == NoRole || p.Robot {
+	case r == Owner:
+		return errs.E(errs.Denied, "Departing the owner from the origin is not allowed")
+	case r == NoRole || p.Robot:
 		return noAccess
 	}
 	_, err = s.acct.RemoveOrgMember(ctx, ns, p.Name)
