@@ -455,8 +455,12 @@ func (s *Service) DeletePackage(ctx context.Context, p auth.Principal, id hab.Id
 
 // Download opens a release's .hart: public and hidden releases for
 // anyone, private ones for members. The caller closes d.Body. Errors:
-// errs.NotFound.
+// errs.Invalid for a target the depot does not take ("Invalid package
+// target '<target>'"); errs.NotFound.
 func (s *Service) Download(ctx context.Context, p auth.Principal, id hab.Ident, target string) (Download, error) {
+	if !slices.Contains(s.targets, target) {
+		return Download{}, errs.E(errs.Invalid, "Invalid package target '%s'", target)
+	}
 	ns, err := s.Origin(ctx, id.Origin)
 	if err != nil {
 		return Download{}, err

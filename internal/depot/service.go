@@ -73,9 +73,6 @@ func New(opt Options) (*Service, error) {
 		sealer: opt.Sealer, targets: targets, verify: opt.VerifySignatures, maxSize: opt.MaxUploadBytes, now: now}, nil
 }
 
-// Targets returns the targets the depot accepts.
-func (s *Service) Targets() []string { return append([]string(nil), s.targets...) }
-
 // Origin returns the organisation named name, exactly: origin names are
 // lower case, and Habitat compares them as they are, so another spelling
 // names no origin (the store's lookup ignores case). Errors:

@@ -1,10 +1,8 @@
 package habitat
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -68,9 +66,6 @@ func (h *Handler) downloadPackage(w http.ResponseWriter, r *http.Request, p auth
 	target, err := targetOf(r)
 	if err != nil {
 		return err
-	}
-	if !slices.Contains(h.opt.Depot.Targets(), target) {
-		return fail(http.StatusUnprocessableEntity, fmt.Sprintf("Invalid package target '%s'", target))
 	}
 	d, err := h.opt.Depot.Download(r.Context(), p, identIn(r), target)
 	if err != nil {
