@@ -294,7 +294,7 @@ func (s *Service) ListNames(ctx context.Context, p auth.Principal, origin string
 // full idents (by ident). A query without terms finds nothing.
 func (s *Service) Search(ctx context.Context, p auth.Principal, query string, distinct bool, offset, limit int) (Page[hab.Ident], error) {
 	var terms []string
-	for _, t := range strings.Split(strings.TrimRight(query, "/"), "/") {
+	for _, t := range strings.Split(query, "/") {
 		if t = strings.TrimSpace(t); t != "" {
 			terms = append(terms, t)
 		}

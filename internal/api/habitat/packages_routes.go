@@ -3,7 +3,6 @@ package habitat
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"wharf/internal/auth"
 	"wharf/internal/depot"
@@ -130,8 +129,7 @@ func (h *Handler) searchPackages(w http.ResponseWriter, r *http.Request, p auth.
 	if err != nil {
 		return err
 	}
-	query := strings.TrimRight(r.PathValue("query"), "/")
-	page, err := h.opt.Depot.Search(r.Context(), p, query, boolParam(r, "distinct"), offset, pageSize)
+	page, err := h.opt.Depot.Search(r.Context(), p, r.PathValue("query"), boolParam(r, "distinct"), offset, pageSize)
 	if err != nil {
 		return err
 	}
