@@ -211,9 +211,10 @@ func (s *Service) SetMemberRole(ctx context.Context, p auth.Principal, origin, u
 
 // RemoveMember takes a member out of an origin: their direct membership,
 // their places in its teams and their own permissions on its
-// repositories. Errors: errs.Invalid for the owner ("Removing the owner
-// is not allowd", as Builder words it); errs.NotFound for an unknown
-// origin or user; errs.Unauthenticated; errs.Denied below owner.
+// repositories. Errors: errs.Invalid for the owner and for the caller
+// ("Removing the owner is not allowd", as Builder words it);
+// errs.NotFound for an unknown origin or user; errs.Unauthenticated;
+// errs.Denied below owner.
 func (s *Service) RemoveMember(ctx context.Context, p auth.Principal, origin, user string) error {
 	ns, err := s.originAs(ctx, p, origin, Owner)
 	if err != nil {

@@ -24,7 +24,7 @@ type OriginInfo struct {
 	OwnerID   int64
 	OwnerName string
 	// PrivateKeyName is "<origin>-<revision>" of the newest secret signing
-	// key, "" when there is none. Only Origin fills it.
+	// key, "" when there is none. Only GetOrigin fills it.
 	PrivateKeyName string
 	// PackageCount is how many packages the origin holds: names with
 	// settings, as Builder counts them (a name gets settings at its first
@@ -229,8 +229,9 @@ func (s *Service) UpdateOrigin(ctx context.Context, p auth.Principal, name, visi
 	return nil
 }
 
-// UserOrigins returns the origins the caller is a member of, by name,
-// with how many releases each holds. Errors: errs.Unauthenticated.
+// UserOrigins returns the origins the caller is a member of, directly or
+// through a team, by name, with how many packages each holds (see
+// OriginInfo.PackageCount). Errors: errs.Unauthenticated.
 func (s *Service) UserOrigins(ctx context.Context, p auth.Principal) ([]OriginInfo, error) {
 	if p.Anonymous() {
 		return nil, errs.E(errs.Unauthenticated, "authentication required")

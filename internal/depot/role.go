@@ -143,8 +143,9 @@ func capsCeiling(c *auth.Caps) Role {
 	return NoRole
 }
 
-// need returns nil when p has at least role want in ns: errs.Unauthenticated
-// for the anonymous caller, errs.Denied otherwise.
+// need returns p's role in ns when it is at least want. Errors:
+// errs.Unauthenticated for the anonymous caller, errs.Denied for a lower
+// role.
 func (s *Service) need(ctx context.Context, p auth.Principal, ns meta.Namespace, want Role) (Role, error) {
 	if p.Anonymous() {
 		return NoRole, errs.E(errs.Unauthenticated, "authentication required")
