@@ -236,33 +236,12 @@ func (s *Service) UserOrigins(ctx context.Context, p auth.Principal) ([]OriginIn
 	if p.Anonymous() {
 		return nil, errs.E(errs.Unauthenticated, "authentication required")
 	}
-	ids := map[int64]bool{}
-	ms, err := s.store.ListUserMembers(ctx, p.UserID)
+	origins, err := s.originsOf(ctx, p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
 	}
-	for _, m := range ms {
-		ids[m.NamespaceID] = true
-	}
-	teams, err := s.store.ListUserTeams(ctx, p.UserID, 0)
-	if err != nil {
-		return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
-	}
-	for _, t := range teams {
-		ids[t.NamespaceID] = true
-	}
-	out := make([]OriginInfo, 0, len(ids))
-	for id := range ids {
-		ns, err := s.store.GetNamespaceByID(ctx, id)
-		if errs.Is(err, errs.NotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("origins of %s: %w", p.Name, err)
-		}
-		if ns.Kind != meta.KindOrg {
-			continue
-		}
+	out := make([]OriginInfo, 0, len(origins))
+	for _, ns := range origins {
 		info, err := s.originInfo(ctx, s.store, ns)
 		if err != nil {
 			return nil, err
@@ -272,6 +251,40 @@ func (s *Service) UserOrigins(ctx context.Context, p auth.Principal) ([]OriginIn
 		}
 		out = append(out, info)
 	}
-	slices.SortFunc(out, func(a, b OriginInfo) int { return strings.Compare(a.Namespace.Name, b.Namespace.Name) })
+	return out, nil
+}
+
+// originsOf returns the origins a user is a member of, directly or
+// through a team, by name.
+func (s *Service) originsOf(ctx context.Context, userID int64) ([]meta.Namespace, error) {
+	ids := map[int64]bool{}
+	ms, err := s.store.ListUserMembers(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		ids[m.NamespaceID] = true
+	}
+	teams, err := s.store.ListUserTeams(ctx, userID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		ids[t.NamespaceID] = true
+	}
+	out := make([]meta.Namespace, 0, len(ids))
+	for id := range ids {
+		ns, err := s.store.GetNamespaceByID(ctx, id)
+		if errs.Is(err, errs.NotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ns.Kind == meta.KindOrg {
+			out = append(out, ns)
+		}
+	}
+	slices.SortFunc(out, func(a, b meta.Namespace) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }

@@ -44,22 +44,9 @@ func (s *Service) memberOrigins(ctx context.Context, p auth.Principal) ([]int64,
 	if p.Anonymous() {
 		return nil, nil
 	}
-	ms, err := s.store.ListUserMembers(ctx, p.UserID)
+	orgs, err := s.originsOf(ctx, p.UserID)
 	if err != nil {
 		return nil, err
-	}
-	orgs, err := s.acct.UserOrgs(ctx, p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if !slices.ContainsFunc(orgs, func(o meta.Namespace) bool { return o.ID == m.NamespaceID }) {
-			ns, err := s.store.GetNamespaceByID(ctx, m.NamespaceID)
-			if err != nil {
-				return nil, err
-			}
-			orgs = append(orgs, ns)
-		}
 	}
 	var ids []int64
 	for _, ns := range orgs {
