@@ -29,8 +29,8 @@ func (s *Service) packageRepo(ctx context.Context, ns meta.Namespace, name strin
 	if hab.ValidName(name) != nil {
 		return meta.Repository{}, errs.E(errs.NotFound, "package not found")
 	}
-	r, err := s.core.Repo(ctx, RepoType, ns.Name+"/"+name)
-	if err == nil && r.Name != ns.Name+"/"+name {
+	r, err := s.core.Repo(ctx, RepoType, repoName(ns.Name, name))
+	if err == nil && r.Name != repoName(ns.Name, name) {
 		// The core finds names regardless of case; Habitat's differ.
 		err = errs.E(errs.NotFound, "package not found")
 	}
@@ -87,7 +87,7 @@ func (s *Service) CreatePackageSettings(ctx context.Context, p auth.Principal, o
 	if err != nil {
 		return meta.PackageSettings{}, err
 	}
-	r, err := s.core.EnsureRepo(ctx, RepoType, ns.Name+"/"+name, p.UserID)
+	r, err := s.core.EnsureRepo(ctx, RepoType, repoName(ns.Name, name), p.UserID)
 	if err != nil {
 		return meta.PackageSettings{}, fmt.Errorf("package repository: %w", err)
 	}
