@@ -2,6 +2,7 @@ package depot_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"wharf/internal/depot"
@@ -126,7 +127,7 @@ func TestPackageSettings(t *testing.T) {
 			for _, s := range page.Items {
 				names = append(names, s.Name)
 			}
-			if page.Total != len(tt.names) || len(names) != len(tt.names) || (len(names) > 0 && names[0] != tt.names[0]) {
+			if page.Total != len(tt.names) || !slices.Equal(names, tt.names) {
 				t.Errorf("%q lists %v (total %d), want %v", tt.user, names, page.Total, tt.names)
 			}
 		}
