@@ -125,8 +125,9 @@ func TestDeleteOrgHabitatOwner(t *testing.T) {
 	}
 }
 
-// An organisation without an owner (one made through the Quay API) is
-// deleted by any of its admins, as before.
+// An organisation without an owner (one made before organisations were
+// origins; this Service has no OnCreateOrg hook) is deleted by any of its
+// admins, as before.
 func TestDeleteOrgWithoutOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

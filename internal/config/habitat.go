@@ -42,13 +42,7 @@ func (v *validator) validateHabitat(h Habitat) {
 		v.add("packages.habitat.targets", "must name at least one target")
 	}
 	for _, t := range h.Targets {
-		known := false
-		for _, k := range habitatTargets {
-			known = known || k == t
-		}
-		if !known {
-			v.add("packages.habitat.targets", "unknown target %q (known: %s)", t, strings.Join(habitatTargets, ", "))
-		}
+		v.oneOf("packages.habitat.targets", t, habitatTargets...)
 	}
 	if h.MaxUploadBytes < 0 {
 		v.add("packages.habitat.max_upload_bytes", "must not be negative (0 means unlimited)")

@@ -94,6 +94,11 @@ func TestValidate(t *testing.T) {
 		{"generate no concurrency", func(c *Config) { c.Packages.Generate.Concurrency = 0 }, []string{"packages.generate.concurrency"}},
 		{"generate no files", func(c *Config) { c.Packages.Generate.MaxFiles = 0 }, []string{"packages.generate.max_files"}},
 		{"generate no time", func(c *Config) { c.Packages.Generate.Timeout = 0 }, []string{"packages.generate.timeout"}},
+		{"habitat known target", func(c *Config) { c.Packages.Habitat.Targets = []string{"aarch64-darwin"} }, nil},
+		{"habitat unknown target", func(c *Config) { c.Packages.Habitat.Targets = []string{"x86_64-linux", "riscv64-linux"} },
+			[]string{"packages.habitat.targets"}},
+		{"habitat negative upload bound", func(c *Config) { c.Packages.Habitat.MaxUploadBytes = -1 }, []string{"packages.habitat.max_upload_bytes"}},
+		{"habitat relative registry", func(c *Config) { c.Packages.Habitat.RegistryURL = "registry.example.com" }, []string{"packages.habitat.registry_url"}},
 	}
 	for _, tt := range tests {
 		c := Default()

@@ -176,9 +176,6 @@ type Channels interface {
 	// ListVersionChannels returns the channel memberships of the versions,
 	// each version's ordered by channel name bytewise.
 	ListVersionChannels(ctx context.Context, versionIDs []int64) (map[int64][]ChannelMembership, error)
-	// ListChannelVersions returns the ids of the versions in a channel,
-	// ascending.
-	ListChannelVersions(ctx context.Context, channelID int64) ([]int64, error)
 	// CopyChannel adds to channel dst every version of channel src that is
 	// not in it yet and records for each an event like e (whose
 	// Operation, Channel, RequesterID and Trigger it takes) about the

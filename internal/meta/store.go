@@ -151,10 +151,12 @@ type Repositories interface {
 	// refused (errs.NotFound from CreateUpload). Blobs stay for garbage
 	// collection. Errors: errs.NotFound.
 	DeleteRepo(ctx context.Context, id int64) (uploads []string, err error)
-	// DeleteUnusedRepo removes a repository, in one statement, only while
+	// DeleteUnusedRepo removes a repository, atomically, only while
 	// nothing is in or refers to it: no version, tag, blob link, upload
-	// session, star or package settings. It reports
-	// whether it removed it; a missing repository is not an error.
+	// session, star or package settings. An upload session created in the
+	// repository concurrently either keeps it or is refused (errs.NotFound
+	// from CreateUpload). It reports whether it removed the repository; a
+	// missing repository is not an error.
 	DeleteUnusedRepo(ctx context.Context, id int64) (bool, error)
 }
 

@@ -152,9 +152,10 @@ func (q *queries) DeletePackageSettings(ctx context.Context, repoID int64) error
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	var settings, releases bool
-	err = q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = $1),
-		EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = $1)`, repoID).Scan(&settings, &releases)
+	// Kept: either there are no settings, or the repository has releases.
+	var settings bool
+	err = q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = $1)`,
+		repoID).Scan(&settings)
 	switch {
 	case err != nil:
 		return wrap("delete package settings", err)

@@ -197,16 +197,6 @@ func (q *queries) ListVersionChannels(ctx context.Context, versionIDs []int64) (
 	return out, nil
 }
 
-// ListChannelVersions implements meta.Channels.
-func (q *queries) ListChannelVersions(ctx context.Context, channelID int64) ([]int64, error) {
-	ids, err := list(ctx, q.rd, func(s scanner) (int64, error) {
-		var id int64
-		err := s.Scan(&id)
-		return id, err
-	}, `SELECT version_id FROM channel_versions WHERE channel_id = ? ORDER BY version_id`, channelID)
-	return ids, wrap("list channel versions", err)
-}
-
 const eventCols = `id, namespace_id, operation, channel, origin, name, version, release, target, visibility,
 	requester_id, trigger, created`
 

@@ -149,9 +149,10 @@ func (q *queries) DeletePackageSettings(ctx context.Context, repoID int64) error
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return wrap("delete package settings", err)
 	}
-	var settings, releases bool
-	err = q.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = ?),
-		EXISTS (SELECT 1 FROM hab_releases WHERE repo_id = ?)`, repoID, repoID).Scan(&settings, &releases)
+	// Kept: either there are no settings, or the repository has releases.
+	var settings bool
+	err = q.rd.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hab_packages WHERE repo_id = ?)`,
+		repoID).Scan(&settings)
 	switch {
 	case err != nil:
 		return wrap("delete package settings", err)
