@@ -39,12 +39,20 @@ func (a *Authorizer) NamespaceRole(ctx context.Context, p Principal, name string
 
 // RoleIn is NamespaceRole for a namespace already read.
 func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace) (NamespaceRole, error) {
+	role, _, err := a.roleIn(ctx, p, ns)
+	return role, err
+}
+
+// roleIn is RoleIn that also returns the user's direct member role in an
+// organisation ("" when none, or when it was not needed), read once for
+// both.
+func (a *Authorizer) roleIn(ctx context.Context, p Principal, ns meta.Namespace) (_ NamespaceRole, member string, _ error) {
 	u, ok, err := a.user(ctx, p)
 	if err != nil || !ok || u == nil {
-		return NoRole, err
+		return NoRole, "", err
 	}
 	if u.Superuser && (p.Caps == nil || p.Caps.Super) && p.PermitsResource(GrantNamespace, ns.Name, Admin) {
-		return AdminRole, nil
+		return AdminRole, "", nil
 	}
 	role := NoRole
 	switch {
@@ -53,16 +61,15 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 	case ns.Kind == meta.KindOrg:
 		teams, err := a.q.TeamRoles(ctx, u.ID, ns.ID)
 		if err != nil {
-			return NoRole, fmt.Errorf("authorize %s: %w", ns.Name, err)
+			return NoRole, "", fmt.Errorf("authorize %s: %w", ns.Name, err)
 		}
 		for _, t := range teams {
 			role = max(role, NamespaceRole(teamRank(t)))
 		}
-		m, err := a.member(ctx, u, ns)
-		if err != nil {
-			return NoRole, err
+		if member, err = a.member(ctx, u, ns); err != nil {
+			return NoRole, "", err
 		}
-		role = max(role, memberNamespaceRoles[m])
+		role = max(role, memberNamespaceRoles[member])
 		if u.Robot {
 			// A robot in an admin team administers the organisation's
 			// repositories (RepoRole), never the organisation itself:
@@ -80,11 +87,11 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 		case p.PermitsResource(GrantNamespace, ns.Name, Pull):
 			role = min(role, MemberRole)
 		default:
-			return NoRole, nil
+			return NoRole, "", nil
 		}
 	}
 	if p.Caps == nil || role == NoRole {
-		return role, nil
+		return role, member, nil
 	}
 	limit := MemberRole
 	switch {
@@ -93,5 +100,5 @@ func (a *Authorizer) RoleIn(ctx context.Context, p Principal, ns meta.Namespace)
 	case p.Caps.Create:
 		limit = CreatorRole
 	}
-	return min(role, limit), nil
+	return min(role, limit), member, nil
 }

@@ -145,7 +145,7 @@ func (s *Service) originInfo(ctx context.Context, q meta.Queries, ns meta.Namesp
 	if info.Settings, err = settingsOf(ctx, q, ns); err != nil {
 		return OriginInfo{}, err
 	}
-	owner, err := ownerOf(ctx, q, ns)
+	owner, err := auth.OwnerOfOrigin(ctx, q, ns)
 	if err != nil {
 		return OriginInfo{}, err
 	}
@@ -163,43 +163,6 @@ func settingsOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.Or
 		return meta.Origin{}, fmt.Errorf("settings of origin %s: %w", ns.Name, err)
 	}
 	return o, nil
-}
-
-// ownerOf returns the member of ns with the owner role or, when none has
-// it, the first person of its owners team; the zero User when there is
-// neither.
-func ownerOf(ctx context.Context, q meta.Queries, ns meta.Namespace) (meta.User, error) {
-	ms, err := q.ListMembers(ctx, ns.ID)
-	if err != nil {
-		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
-	}
-	return ownerAmong(ctx, q, ns, ms)
-}
-
-// ownerAmong is ownerOf for the members ms of ns, already read.
-func ownerAmong(ctx context.Context, q meta.Queries, ns meta.Namespace, ms []meta.Member) (meta.User, error) {
-	for _, m := range ms {
-		if m.Role == meta.MemberOwner {
-			return meta.User{ID: m.UserID, Name: m.UserName}, nil
-		}
-	}
-	t, err := q.GetTeam(ctx, ns.ID, auth.OwnersTeam)
-	if errs.Is(err, errs.NotFound) {
-		return meta.User{}, nil
-	}
-	if err != nil {
-		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
-	}
-	us, err := q.ListTeamMembers(ctx, t.ID)
-	if err != nil {
-		return meta.User{}, fmt.Errorf("owner of origin %s: %w", ns.Name, err)
-	}
-	for _, u := range us {
-		if !u.Robot {
-			return u, nil
-		}
-	}
-	return meta.User{}, nil
 }
 
 // UpdateOrigin sets the visibility of an origin's new packages; ""
